@@ -1,0 +1,3 @@
+from protolint.cli import main
+
+main()
