@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test clean
+.PHONY: install run test clean schema
 
 install: $(STAMP)
 
@@ -22,3 +22,7 @@ test: $(STAMP)
 
 clean:
 	rm -rf $(VENV) dist build
+
+# Regenerate the shipped pack schema after adding or changing a check kind.
+schema: $(STAMP)
+	$(BIN)/python -m protolint.schema > linter/protolint/schemas/pack.schema.json

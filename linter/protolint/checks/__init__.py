@@ -1,0 +1,86 @@
+"""The check kinds: a small closed vocabulary of registered functions.
+
+A rule in a pack names one kind (`check: contains`) and gives its parameters;
+the kind does the work.  A new checklist item is a YAML rule, never new Python.
+Each kind is one function `(scope, params) -> iterable of Hit`, registered
+with the JSON Schema of its parameters so packs are validated before they run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from protolint.document import Document, Node
+
+
+@dataclass(slots=True)
+class Scope:
+    """What a rule's selector picked in one document."""
+
+    document: Document
+    nodes: list[Node]
+    description: str
+    """For messages: "steps of section 'RELEASE EXECUTION WORKFLOW' (line 18)"."""
+    anchor_line: int
+    """Where to point when the thing looked for is absent: the section heading."""
+    missing: list[str] = field(default_factory=list)
+    """Canonical titles of sections the selector needed and the document lacks."""
+
+
+@dataclass(slots=True)
+class Hit:
+    """One failure of a check, at a place in the document."""
+
+    line: int
+    detail: str
+    column: int = 1
+    end_line: int | None = None
+    missing_sections: tuple[str, ...] = ()
+
+
+CheckFunction = Callable[[Scope, dict[str, Any]], Iterable[Hit]]
+
+
+@dataclass(frozen=True, slots=True)
+class CheckKind:
+    name: str
+    function: CheckFunction
+    parameters: dict[str, Any]
+    """JSON Schema `properties` of the kind's parameters."""
+    required: tuple[str, ...] = ()
+    requires_one_of: tuple[str, ...] = ()
+    reports_missing_sections: bool = False
+    """True for kinds that report absent sections themselves (`present`,
+    `sections`); other kinds are not run when their section is absent."""
+
+
+REGISTRY: dict[str, CheckKind] = {}
+
+# Parameters under these names are regular expressions, compiled once at load.
+REGEX_PARAMETERS = frozenset({"pattern", "patterns", "extract"})
+
+
+def check(name: str, parameters: dict[str, Any] | None = None, required: Iterable[str] = (),
+          requires_one_of: Iterable[str] = (),
+          reports_missing_sections: bool = False) -> Callable[[CheckFunction], CheckFunction]:
+    def register(function: CheckFunction) -> CheckFunction:
+        REGISTRY[name] = CheckKind(name, function, parameters or {}, tuple(required),
+                                   tuple(requires_one_of), reports_missing_sections)
+        return function
+    return register
+
+
+def locate(node: Node, offset: int) -> tuple[int, int]:
+    """Line and column (1-based) of a character offset inside a node's text."""
+    before = node.text[:offset]
+    line = node.line + before.count("\n")
+    column = offset - (before.rfind("\n") + 1) + 1
+    return line, column
+
+
+def load_builtin_checks() -> dict[str, CheckKind]:
+    """Import the modules that register the shipped kinds (once)."""
+    from protolint.checks import presence, references, structure, text  # noqa: F401
+    return REGISTRY

@@ -1,0 +1,95 @@
+"""References that must hold across a protocol: protocol numbers, evidence paths,
+names that one section introduces and another must repeat."""
+
+from __future__ import annotations
+
+import re
+
+from protolint.checks import Hit, Scope, check, locate
+
+# "Protocol 12", "Protocols 10, 04/09", "Protocols 12 and 05": a word, then numbers.
+_PROTOCOL_LIST = re.compile(
+    r"\bprotocols?\s+((?:\d+[a-z]?)(?:\s*(?:,|/|&|\band\b|\bor\b)\s*\d+[a-z]?)*)", re.IGNORECASE)
+_NUMBER = re.compile(r"\d+")
+# A protocol file or id: "12-monitoring-observability" (.md or not).
+_PROTOCOL_FILE = re.compile(r"(?<![\w.-])(\d{1,2})-[a-z][a-z0-9-]*", re.IGNORECASE)
+_DEFAULT_PATH = re.compile(r"\.artifacts/[^\s`'\")\]>,;]+")
+
+
+def protocol_numbers(text: str) -> set[int]:
+    """Every protocol number a text refers to, leading zeros ignored (04 is 4)."""
+    found = {int(n) for m in _PROTOCOL_LIST.finditer(text) for n in _NUMBER.findall(m.group(1))}
+    found.update(int(m.group(1)) for m in _PROTOCOL_FILE.finditer(text))
+    return found
+
+
+@check("protocol_refs", parameters={
+    "numbers": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 1},
+}, required=["numbers"])
+def protocol_refs(scope: Scope, params: dict) -> list[Hit]:
+    """The selection refers to each listed protocol ("Protocol 12", "Protocols
+    10, 04/09", or a protocol file such as `12-monitoring-observability.md`)."""
+    if not scope.nodes:
+        return [Hit(scope.anchor_line, f"nothing to check: no {scope.description}")]
+    seen: set[int] = set()
+    for node in scope.nodes:
+        seen |= protocol_numbers(node.text)
+    missing = [n for n in params["numbers"] if n not in seen]
+    if not missing:
+        return []
+    listed = ", ".join(f"Protocol {n}" for n in missing)
+    return [Hit(scope.anchor_line, f"{listed} not referenced in {scope.description}")]
+
+
+@check("path_prefix", parameters={
+    "prefix": {"type": "string", "minLength": 1},
+    "pattern": {"type": "string", "description": "what counts as a path (default: .artifacts/…)"},
+    "min": {"type": "integer", "minimum": 0, "description": "paths with the prefix required (default 1)"},
+    "all": {"type": "boolean", "description": "every path found must use the prefix"},
+}, required=["prefix"])
+def path_prefix(scope: Scope, params: dict) -> list[Hit]:
+    """Evidence paths live under one storage root (`.artifacts/deployment/`)."""
+    prefix = params["prefix"]
+    pattern = params.get("pattern") or _DEFAULT_PATH
+    hits: list[Hit] = []
+    good = 0
+    for node in scope.nodes:
+        for match in pattern.finditer(node.text):
+            if match.group(0).startswith(prefix):
+                good += 1
+            elif params.get("all"):
+                line, column = locate(node, match.start())
+                hits.append(Hit(line, f"{match.group(0)!r} is not under {prefix}", column=column))
+    wanted = params.get("min", 1)
+    if good < wanted:
+        hits.insert(0, Hit(scope.anchor_line,
+                           f"{good} path(s) under {prefix} in {scope.description}, expected at least {wanted}"))
+    return hits
+
+
+@check("consistent_names", parameters={
+    "extract": {"type": "string", "description": "regex with one group, applied to each selected node's label"},
+    "target": {"$ref": "#/$defs/selector", "description": "where every extracted name must appear"},
+    "ignore_case": {"type": "boolean"},
+}, required=["extract", "target"])
+def consistent_names(scope: Scope, params: dict) -> list[Hit]:
+    """Names introduced in one place (gate names in QUALITY GATES) appear, spelled
+    the same, in another (the workflow)."""
+    target = params["target"].resolve(scope.document)
+    flags = re.IGNORECASE if params.get("ignore_case", True) else 0
+    names = []
+    for node in scope.nodes:
+        match = params["extract"].search(node.label)
+        if match and match.group(1).strip():
+            names.append((node, match.group(1).strip()))
+    if not names:
+        return [Hit(scope.anchor_line, f"no names matching /{params['extract'].pattern}/ in {scope.description}")]
+    if target.missing:
+        return [Hit(scope.anchor_line, f"{target.description} not found",
+                    missing_sections=tuple(target.missing))]
+    hits = []
+    for node, name in names:
+        needle = re.compile(re.escape(name), flags)
+        if not any(needle.search(t.text) for t in target.nodes):
+            hits.append(Hit(node.line, f"{name!r} (line {node.line}) does not appear in {target.description}"))
+    return hits

@@ -1,0 +1,71 @@
+"""Text inside the selected nodes: what must be said there, and what must not."""
+
+from __future__ import annotations
+
+import re
+
+from protolint.checks import Hit, Scope, check, locate
+from protolint.document import Node
+
+_TEXTS = {
+    "pattern": {"type": "string", "description": "regular expression"},
+    "patterns": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                 "description": "regular expressions, each must match"},
+    "text": {"type": "string", "description": "literal text"},
+    "texts": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+              "description": "literal texts, each must appear"},
+    "ignore_case": {"type": "boolean"},
+}
+
+
+def needles(params: dict) -> list[tuple[str, re.Pattern[str]]]:
+    """(what to call it in a message, compiled pattern) for every pattern or text."""
+    flags = re.IGNORECASE if params.get("ignore_case") else 0
+    found: list[tuple[str, re.Pattern[str]]] = []
+    for compiled in ([params["pattern"]] if "pattern" in params else []) + list(params.get("patterns", [])):
+        if flags and not compiled.flags & re.IGNORECASE:
+            compiled = re.compile(compiled.pattern, compiled.flags | flags)
+        found.append((f"/{compiled.pattern}/", compiled))
+    for literal in ([params["text"]] if "text" in params else []) + list(params.get("texts", [])):
+        found.append((repr(literal), re.compile(re.escape(literal), flags)))
+    return found
+
+
+def _first_match(nodes: list[Node], pattern: re.Pattern[str]) -> bool:
+    return any(pattern.search(node.text) for node in nodes)
+
+
+@check("contains", parameters={
+    **_TEXTS,
+    "each": {"type": "boolean", "description": "every selected node must contain it, not just one"},
+}, requires_one_of=("pattern", "patterns", "text", "texts"))
+def contains(scope: Scope, params: dict) -> list[Hit]:
+    """Each pattern/text appears in the selection (in every node with `each`)."""
+    wanted = needles(params)
+    if not scope.nodes:
+        return [Hit(scope.anchor_line, f"nothing to check: no {scope.description}")]
+    hits: list[Hit] = []
+    if params.get("each"):
+        for node in scope.nodes:
+            absent = [name for name, pattern in wanted if not pattern.search(node.text)]
+            if absent:
+                hits.append(Hit(node.line, f"{node.label!r} lacks {', '.join(absent)}",
+                                end_line=node.end_line))
+        return hits
+    for name, pattern in wanted:
+        if not _first_match(scope.nodes, pattern):
+            what = f"{name} not found" if len(wanted) > 1 else "not found"
+            hits.append(Hit(scope.anchor_line, f"{what} in {scope.description}"))
+    return hits
+
+
+@check("absent", parameters=_TEXTS, requires_one_of=("pattern", "patterns", "text", "texts"))
+def absent(scope: Scope, params: dict) -> list[Hit]:
+    """No pattern/text appears in the selection; each occurrence is a finding."""
+    hits: list[Hit] = []
+    for name, pattern in needles(params):
+        for node in scope.nodes:
+            for match in pattern.finditer(node.text):
+                line, column = locate(node, match.start())
+                hits.append(Hit(line, f"{match.group(0)!r} matches {name}", column=column))
+    return hits

@@ -1,0 +1,146 @@
+"""The Document: what a protocol is made of, with 1-based line spans.
+
+Rules address a protocol by structure (a section, its steps, its list items, its
+fenced blocks), never by scanning raw text for a word.  This module is the model
+those addresses resolve against.  It knows nothing about any Markdown parser:
+`parsing.py` builds a Document from markdown-it-py tokens, and any other backend
+must build the identical Document.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+MARKER_NAMES = ("MUST", "GUIDELINE", "CRITICAL", "STRICT")
+
+_ID_PREFIX = re.compile(r"^\s*\d+[A-Za-z]?(?:-[A-Za-z]+)?(?:\.\d+)*\.?\s+")
+_NUMBERING = re.compile(r"^(?:\d+[a-z]?\s+)+")
+_SUFFIX = re.compile(r"\((?:legacy|deprecated|optional)\)", re.IGNORECASE)
+_NON_WORD = re.compile(r"[^\w\s]+")
+_SPACES = re.compile(r"\s+")
+_STEP = re.compile(r"^(step|phase)\s+(\d+(?:\s\d+)*)")
+
+
+def canonical_title(text: str) -> str:
+    """Reduce a heading to what a reader would call the section.
+
+    `## 2. RELEASE MANAGEMENT WORKFLOW`, `## 11. Release Management Workflow`
+    and `## 🚀 Release Management Workflow (LEGACY)` all become
+    `release management workflow`: numbering, case, emoji, punctuation and
+    status suffixes are decoration, and `&` reads as `and`.
+    """
+    text = _ID_PREFIX.sub("", unicodedata.normalize("NFKC", text)).replace("&", " and ")
+    text = _SUFFIX.sub(" ", text).lower().replace("_", " ")
+    text = _NON_WORD.sub(" ", text)
+    text = _SPACES.sub(" ", text).strip()
+    return _NUMBERING.sub("", text).strip()
+
+
+@dataclass(slots=True)
+class Node:
+    """Anything a rule can select: a span of lines and its text."""
+
+    line: int
+    end_line: int
+    text: str
+
+    @property
+    def label(self) -> str:
+        """The first line, which is what a reader scans to recognise the node."""
+        return self.text.split("\n", 1)[0].strip()
+
+
+@dataclass(slots=True)
+class Section(Node):
+    title: str = ""
+    canonical: str = ""
+    level: int = 1
+    number: str | None = None
+    children: list[Section] = field(default_factory=list)
+
+    @property
+    def label(self) -> str:
+        return self.title
+
+    @property
+    def step_number(self) -> str | None:
+        """`3.1` for `### STEP 3.1: …` or `### PHASE 3.1 …`; None for other headings."""
+        match = _STEP.match(self.canonical)
+        return match.group(2).replace(" ", ".") if match else None
+
+
+@dataclass(slots=True)
+class ListItem(Node):
+    depth: int = 0
+    ordered: bool = False
+    checked: bool | None = None  # None: not a `- [ ]` checkbox
+
+
+@dataclass(slots=True)
+class CodeBlock(Node):
+    info: str = ""
+    content: str = ""
+    fenced: bool = True
+
+
+@dataclass(slots=True)
+class Quote(Node):
+    pass
+
+
+@dataclass(slots=True)
+class Table(Node):
+    header: list[str] = field(default_factory=list)
+    rows: list[list[str]] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Marker:
+    name: str
+    line: int
+    column: int
+
+
+@dataclass(slots=True)
+class Bold(Node):
+    column: int = 1
+
+
+@dataclass(slots=True)
+class Document:
+    path: str
+    lines: list[str]
+    """Source lines as a reader sees them: HTML comments and front matter blanked."""
+    title: Section | None
+    sections: list[Section]
+    """Every heading below the title, in document order."""
+    items: list[ListItem]
+    code_blocks: list[CodeBlock]
+    quotes: list[Quote]
+    tables: list[Table]
+    markers: list[Marker]
+    bold: list[Bold]
+    front_matter: str | None = None
+
+    @property
+    def root(self) -> Node:
+        return Node(1, max(len(self.lines), 1), "\n".join(self.lines))
+
+    def find_sections(self, names: set[str] | None = None,
+                      pattern: re.Pattern[str] | None = None,
+                      level: int | None = None) -> list[Section]:
+        return [
+            s for s in self.sections
+            if (level is None or s.level == level)
+            and (names is None or s.canonical in names)
+            and (pattern is None or pattern.search(s.canonical))
+        ]
+
+    def within(self, nodes: list, span: Node) -> list:
+        """The nodes that lie inside `span` (a section, or the whole document)."""
+        return [n for n in nodes if span.line <= n.line <= span.end_line]
+
+    def text_of(self, line: int, end_line: int) -> str:
+        return "\n".join(self.lines[line - 1:end_line])

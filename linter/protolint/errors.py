@@ -1,0 +1,16 @@
+"""Errors a user can cause.  The CLI prints them as one line and exits 2;
+anything else that escapes is a bug and keeps its traceback."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    """A problem with the user's input, worded for a person."""
+
+
+class PackError(UserError):
+    def __init__(self, path: str, problem: str, line: int | None = None, rule_id: str | None = None):
+        self.path, self.problem, self.line, self.rule_id = path, problem, line, rule_id
+        place = f"{path}:{line}" if line else path
+        rule = f" rule {rule_id}:" if rule_id else ""
+        super().__init__(f"{place}:{rule} {problem}")

@@ -1,0 +1,235 @@
+"""Build a Document from Markdown with markdown-it-py: one parse per file.
+
+The parser decides what is a heading, a list item or a fence (so a `# comment`
+inside a fenced shell block is never a heading); this module only turns its
+tokens into the parser-independent model of `document.py`.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from protolint.document import (
+    MARKER_NAMES,
+    Bold,
+    CodeBlock,
+    Document,
+    ListItem,
+    Marker,
+    Quote,
+    Section,
+    Table,
+    canonical_title,
+)
+
+_MARKER = re.compile(r"\[(" + "|".join(MARKER_NAMES) + r")\]")
+_CHECKBOX = re.compile(r"^\[( |x|X)\]\s")
+_RULE_LINE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+_SECTION_NUMBER = re.compile(r"^\s*(\d+[A-Za-z]?(?:\.\d+)*)\.?(?=\s)")
+_FRONT_MATTER_LIMIT = 60  # a banner or YAML header longer than this is not a header
+
+
+def _parser() -> MarkdownIt:
+    return MarkdownIt("commonmark", {"html": True}).enable("table")
+
+
+_MD = _parser()
+
+
+def _split_front_matter(lines: list[str]) -> str | None:
+    """Blank a leading `---` block (YAML front matter or a banner) in place.
+
+    Left in, the closing `---` under a banner line would make that line a
+    setext heading, and YAML keys would read as prose.
+    """
+    if not lines or lines[0].strip() != "---":
+        return None
+    for end in range(1, min(len(lines), _FRONT_MATTER_LIMIT)):
+        if lines[end].strip() in ("---", "..."):
+            header = "\n".join(lines[1:end])
+            for i in range(end + 1):
+                lines[i] = ""
+            return header
+    return None
+
+
+def _inline_text(token: Token) -> str:
+    return "".join(
+        child.content for child in (token.children or [])
+        if child.type in ("text", "code_inline", "html_inline")
+    ) or token.content
+
+
+def parse_document(text: str, path: str = "<string>") -> Document:
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    front_matter = _split_front_matter(lines)
+    tokens = _MD.parse("\n".join(lines))
+    return _DocumentBuilder(path, lines, front_matter).build(tokens)
+
+
+class _DocumentBuilder:
+    def __init__(self, path: str, lines: list[str], front_matter: str | None):
+        self.path = path
+        self.lines = lines
+        self.front_matter = front_matter
+        self.headings: list[tuple[int, int, str]] = []  # (line, level, title)
+        self.items: list[ListItem] = []
+        self.code: list[CodeBlock] = []
+        self.quotes: list[Quote] = []
+        self.tables: list[Table] = []
+        self.bold: list[Bold] = []
+        self.code_lines: set[int] = set()
+
+    def span_text(self, start: int, end: int) -> str:
+        return "\n".join(self.lines[start - 1:end])
+
+    def trimmed_end(self, start: int, end: int) -> int:
+        """Last line of a span, ignoring trailing blank lines and `---` rules."""
+        while end > start and (not self.lines[end - 1].strip()
+                               or _RULE_LINE.match(self.lines[end - 1])):
+            end -= 1
+        return end
+
+    def build(self, tokens: list[Token]) -> Document:
+        # Comments are invisible to a reader, so no rule may be satisfied by one.
+        for tok in tokens:
+            if tok.type == "html_block" and tok.content.lstrip().startswith("<!--"):
+                for n in range(tok.map[0], tok.map[1]):
+                    self.lines[n] = ""
+        list_stack: list[bool] = []  # ordered?
+        depth = 0
+        pending_item: ListItem | None = None
+        for i, tok in enumerate(tokens):
+            kind = tok.type
+            if kind == "heading_open":
+                title = _inline_text(tokens[i + 1]).strip()
+                self.headings.append((tok.map[0] + 1, int(tok.tag[1]), title))
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                list_stack.append(kind == "ordered_list_open")
+            elif kind in ("bullet_list_close", "ordered_list_close"):
+                list_stack.pop()
+            elif kind == "list_item_open":
+                start, end = tok.map[0] + 1, tok.map[1]
+                end = self.trimmed_end(start, end)
+                pending_item = ListItem(start, end, self.span_text(start, end), depth=depth,
+                                        ordered=bool(list_stack and list_stack[-1]))
+                self.items.append(pending_item)
+                depth += 1
+            elif kind == "list_item_close":
+                depth -= 1
+            elif kind == "inline":
+                if pending_item is not None:
+                    box = _CHECKBOX.match(tok.content)
+                    if box:
+                        pending_item.checked = box.group(1) != " "
+                    pending_item = None
+                self.collect_bold(tok)
+            elif kind in ("fence", "code_block"):
+                start, end = tok.map[0] + 1, tok.map[1]
+                self.code.append(CodeBlock(start, end, self.span_text(start, end),
+                                           info=tok.info.strip(), content=tok.content,
+                                           fenced=kind == "fence"))
+                self.code_lines.update(range(start, end + 1))
+                pending_item = None
+            elif kind == "blockquote_open":
+                start, end = tok.map[0] + 1, self.trimmed_end(tok.map[0] + 1, tok.map[1])
+                self.quotes.append(Quote(start, end, self.span_text(start, end)))
+            elif kind == "table_open":
+                self.tables.append(self.table(tokens, i))
+        sections = self.sections()
+        title = next((s for s in sections if s.level == 1), None)
+        return Document(
+            path=self.path,
+            lines=self.lines,
+            title=title,
+            sections=[s for s in sections if s is not title],
+            items=self.items,
+            code_blocks=self.code,
+            quotes=self.quotes,
+            tables=self.tables,
+            markers=self.markers(),
+            bold=self.bold,
+            front_matter=self.front_matter,
+        )
+
+    def collect_bold(self, tok: Token) -> None:
+        line = tok.map[0] + 1 if tok.map else 0
+        inside: list[str] | None = None
+        for child in tok.children or []:
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            elif child.type == "strong_open":
+                inside = []
+            elif child.type == "strong_close" and inside is not None:
+                text = "".join(inside)
+                source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+                column = max(source.find("**"), source.find("__"), 0) + 1
+                self.bold.append(Bold(line, line, text, column=column))
+                inside = None
+            elif inside is not None and child.type in ("text", "code_inline"):
+                inside.append(child.content)
+
+    def table(self, tokens: list[Token], start: int) -> Table:
+        open_tok = tokens[start]
+        first, last = open_tok.map[0] + 1, open_tok.map[1]
+        header: list[str] = []
+        rows: list[list[str]] = []
+        row: list[str] = []
+        in_head = False
+        for tok in tokens[start + 1:]:
+            if tok.type == "table_close":
+                break
+            if tok.type == "thead_open":
+                in_head = True
+            elif tok.type == "thead_close":
+                in_head = False
+            elif tok.type == "tr_open":
+                row = []
+            elif tok.type == "inline":
+                row.append(_inline_text(tok).strip())
+            elif tok.type == "tr_close":
+                if in_head:
+                    header = row
+                else:
+                    rows.append(row)
+        last = self.trimmed_end(first, last)
+        return Table(first, last, self.span_text(first, last), header=header, rows=rows)
+
+    def markers(self) -> list[Marker]:
+        """`[MUST]`-style markers in prose, bare or in backticks; not inside code blocks,
+        where they are quoted examples rather than instructions."""
+        found = []
+        for number, text in enumerate(self.lines, start=1):
+            if number in self.code_lines or "[" not in text:
+                continue
+            for match in _MARKER.finditer(text):
+                found.append(Marker(match.group(1), number, match.start() + 1))
+        return found
+
+    def sections(self) -> list[Section]:
+        total = len(self.lines)
+        sections: list[Section] = []
+        stack: list[Section] = []
+        for index, (line, level, title) in enumerate(self.headings):
+            end = total
+            for later_line, later_level, _ in self.headings[index + 1:]:
+                if later_level <= level:
+                    end = later_line - 1
+                    break
+            end = self.trimmed_end(line, max(end, line))
+            number = _SECTION_NUMBER.match(title)
+            section = Section(line, end, self.span_text(line, end), title=title,
+                              canonical=canonical_title(title), level=level,
+                              number=number.group(1) if number else None)
+            while stack and stack[-1].level >= level:
+                stack.pop()
+            if stack:
+                stack[-1].children.append(section)
+            stack.append(section)
+            sections.append(section)
+        return sections

@@ -1,0 +1,52 @@
+"""The JSON report: one document for the whole run, a stable documented shape
+(see README, "JSON output").  Keys are only ever added, never renamed."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+from protolint import __version__
+from protolint.engine import Result
+from protolint.runner import Run
+
+SCHEMA_VERSION = 1
+
+
+def result_to_dict(result: Result) -> dict:
+    return {
+        "path": result.path,
+        "pack": result.pack,
+        "verdict": "PASS" if result.passed else "FAIL",
+        "score": result.score,
+        "threshold": result.threshold,
+        "missing_layers": result.missing_layers,
+        "layers": [
+            {"id": layer.id, "name": layer.name, "score": layer.score, "weight": layer.weight,
+             "rules": layer.rules, "lost": list(layer.lost), "missing": layer.missing}
+            for layer in result.layers
+        ],
+        "findings": [
+            {"rule": f.rule_id, "layer": f.layer, "severity": f.severity, "message": f.message,
+             "line": f.line, "column": f.column, "end_line": f.end_line, "section": f.section}
+            for f in result.findings
+        ],
+    }
+
+
+def render(run: Run) -> str:
+    severities = Counter(f.severity for r in run.results for f in r.findings)
+    document = {
+        "protolint": __version__,
+        "schema_version": SCHEMA_VERSION,
+        "files": [result_to_dict(r) for r in run.results],
+        "problems": [{"path": p.path, "message": p.message} for p in run.problems],
+        "summary": {
+            "files": len(run.results),
+            "passed": sum(r.passed for r in run.results),
+            "failed": sum(not r.passed for r in run.results),
+            "problems": len(run.problems),
+            "findings": {s: severities.get(s, 0) for s in ("error", "warning", "info")},
+        },
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

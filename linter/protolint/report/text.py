@@ -1,0 +1,71 @@
+"""The terminal report: `path:line:col  severity  rule-id  message` per finding,
+then the layer table and the verdict.  Colour only on a terminal, never with
+NO_COLOR (rich honours both)."""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from protolint.engine import Result
+from protolint.runner import Run
+
+_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
+
+
+def _finding_lines(result: Result) -> list[Text]:
+    lines = []
+    for f in result.findings:
+        line = Text(f"{f.path}:{f.line}:{f.column}  ")
+        line.append(f"{f.severity:<7}", style=_STYLE[f.severity])
+        line.append(f"  {f.rule_id}  ", style="bold")
+        line.append(f.message)
+        lines.append(line)
+    return lines
+
+
+def _layer_table(result: Result) -> Table:
+    table = Table(title=f"{result.path} — pack {result.pack}", title_justify="left",
+                  show_edge=False, pad_edge=False)
+    table.add_column("Layer")
+    table.add_column("Score", justify="right")
+    table.add_column("Rules", justify="right")
+    table.add_column("Lost to")
+    for layer in result.layers:
+        name = f"{layer.id} {layer.name}"
+        score = Text(f"{layer.score:.0f}",
+                     style="red" if layer.missing else ("green" if layer.score == 100 else "yellow"))
+        lost = ", ".join(layer.lost) or "-"
+        if layer.missing:
+            lost = f"MISSING LAYER: {lost}"
+        table.add_row(name, score, str(layer.rules), lost)
+    return table
+
+
+def _verdict(result: Result) -> Text:
+    word = "PASS" if result.passed else "FAIL"
+    text = Text(word, style="bold green" if result.passed else "bold red")
+    relation = "≥" if result.score >= result.threshold else "<"
+    text.append(f"  {result.path}  score {result.score:g} {relation} threshold {result.threshold:g}")
+    errors = sum(f.severity == "error" for f in result.findings)
+    if errors:
+        text.append(f", {errors} error(s)")
+    if result.missing_layers:
+        text.append(f", missing layer(s): {', '.join(result.missing_layers)}")
+    return text
+
+
+def render(run: Run, console: Console) -> None:
+    for result in run.results:
+        for line in _finding_lines(result):
+            console.print(line, soft_wrap=True)
+        console.print(_layer_table(result))
+        console.print(_verdict(result))
+        console.print()
+    if len(run.results) > 1 or run.problems:
+        passed = sum(r.passed for r in run.results)
+        summary = f"{len(run.results)} file(s) checked: {passed} passed, {len(run.results) - passed} failed"
+        if run.problems:
+            summary += f"; {len(run.problems)} could not be read: " + ", ".join(p.path for p in run.problems)
+        console.print(summary, soft_wrap=True)

@@ -1,0 +1,98 @@
+"""The JSON Schema of a rule pack, derived from the registered check kinds.
+
+The shipped file `schemas/pack.schema.json` is this function's output (`make
+schema` writes it; a test keeps the two equal), so editors and the loader
+validate against the same vocabulary the engine runs.
+"""
+
+from __future__ import annotations
+
+import json
+from importlib import resources
+from typing import Any
+
+from protolint.checks import load_builtin_checks
+from protolint.selectors import SELECTOR_SCHEMA
+
+SCHEMA_ID = "https://protolint.dev/schemas/pack.schema.json"
+LAYER_ID = {"type": "string", "pattern": "^L[1-9]$"}
+
+RULE_PROPERTIES: dict[str, Any] = {
+    "id": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_.-]*$"},
+    "layer": LAYER_ID,
+    "severity": {"enum": ["error", "warning", "info"]},
+    "weight": {"type": "number", "exclusiveMinimum": 0},
+    "essential": {"type": "boolean",
+                  "description": "the layer counts as missing when all its essential rules fail"},
+    "summary": {"type": "string", "minLength": 1},
+    "message": {"type": "string", "minLength": 1},
+    "rationale": {"type": "string"},
+    "examples": {"type": "object", "additionalProperties": False,
+                 "properties": {"pass": {"type": "string"}, "fail": {"type": "string"}}},
+    "in": {"oneOf": [{"$ref": "#/$defs/selector"},
+                     {"type": "array", "items": {"$ref": "#/$defs/selector"}, "minItems": 1}]},
+    "check": {"type": "string"},
+}
+
+
+def build_pack_schema() -> dict[str, Any]:
+    kinds = load_builtin_checks()
+    branches = []
+    for name in sorted(kinds):
+        kind = kinds[name]
+        then: dict[str, Any] = {
+            "properties": {**{k: True for k in RULE_PROPERTIES}, **kind.parameters},
+            "additionalProperties": False,
+        }
+        if kind.required:
+            then["required"] = list(kind.required)
+        if kind.requires_one_of:
+            then["anyOf"] = [{"required": [p]} for p in kind.requires_one_of]
+        branches.append({"if": {"properties": {"check": {"const": name}}, "required": ["check"]},
+                         "then": then})
+    rule = {
+        "type": "object",
+        "required": ["id", "layer", "summary", "message", "check"],
+        "properties": {**RULE_PROPERTIES, "check": {"enum": sorted(kinds)}},
+        "allOf": branches,
+    }
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$id": SCHEMA_ID,
+        "title": "protolint rule pack",
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["pack"],
+        "properties": {
+            "pack": {"type": "string", "pattern": "^[A-Za-z0-9][A-Za-z0-9_.-]*$"},
+            "description": {"type": "string"},
+            "extends": {"type": "array", "items": {"type": "string"}},
+            "applies_to": {
+                "type": "object", "additionalProperties": False,
+                "properties": {"files": {"type": "array", "items": {"type": "string"}},
+                               "title": {"type": "string"}},
+            },
+            "threshold": {"type": "number", "minimum": 0, "maximum": 100},
+            "layers": {
+                "type": "object",
+                "propertyNames": LAYER_ID,
+                "additionalProperties": {
+                    "type": "object", "additionalProperties": False, "required": ["name"],
+                    "properties": {"name": {"type": "string"},
+                                   "weight": {"type": "number", "minimum": 0}},
+                },
+            },
+            "disable": {"type": "array", "items": {"type": "string"}},
+            "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+        },
+        "$defs": {"rule": rule, "selector": SELECTOR_SCHEMA},
+    }
+
+
+def shipped_pack_schema() -> dict[str, Any]:
+    text = resources.files("protolint").joinpath("schemas/pack.schema.json").read_text("utf-8")
+    return json.loads(text)
+
+
+if __name__ == "__main__":
+    print(json.dumps(build_pack_schema(), indent=2, ensure_ascii=False))

@@ -1,0 +1,165 @@
+"""Where a rule looks: a section by canonical title, then what inside it.
+
+A selector is data in the pack (`in: {section: QUALITY GATES, select: subsections}`);
+compiled once, it resolves against each Document to a Scope.  Checks never
+search the whole file unless a rule says `select: document`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from protolint.checks import Scope
+from protolint.document import Document, Node, Section, canonical_title
+
+SELECT_KINDS = {
+    "section": "",  # the section itself, heading included
+    "body": "body of",
+    "subsections": "subsections of",
+    "steps": "steps of",
+    "items": "list items in",
+    "checkboxes": "checklist items in",
+    "code": "code blocks in",
+    "quotes": "block quotes in",
+    "tables": "tables in",
+    "bold": "bold text in",
+    "title": "",
+    "document": "",
+}
+
+SELECTOR_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "section": {"oneOf": [{"type": "string"},
+                              {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+                    "description": "canonical section title, or alternative titles"},
+        "section_pattern": {"type": "string", "description": "regex on the canonical section title"},
+        "level": {"type": "integer", "minimum": 1, "maximum": 6},
+        "select": {"enum": sorted(SELECT_KINDS)},
+        "where": {"type": "string", "description": "regex on each selected node's first line"},
+    },
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Selector:
+    names: frozenset[str] | None
+    shown_name: str | None
+    pattern: re.Pattern[str] | None
+    level: int | None
+    select: str
+    where: re.Pattern[str] | None
+
+    @classmethod
+    def compile(cls, spec: dict) -> Selector:
+        section = spec.get("section")
+        alternatives = [section] if isinstance(section, str) else list(section or [])
+        pattern = spec.get("section_pattern")
+        where = spec.get("where")
+        return cls(
+            names=frozenset(canonical_title(a) for a in alternatives) if alternatives else None,
+            shown_name=alternatives[0] if alternatives else (f"/{pattern}/" if pattern else None),
+            pattern=re.compile(pattern) if pattern else None,
+            level=spec.get("level"),
+            select=spec.get("select", "section"),
+            where=re.compile(where) if where else None,
+        )
+
+    def resolve(self, doc: Document) -> Scope:
+        fallback_line = doc.title.line if doc.title else 1
+        if self.select == "title":
+            nodes = [doc.title] if doc.title else []
+            return Scope(doc, self._filter(nodes), "title heading", fallback_line)
+        if self.select == "document":
+            return Scope(doc, [doc.root], "the document", 1)
+        anchored = self.names is not None or self.pattern is not None
+        if anchored:
+            anchors: list[Node] = doc.find_sections(self.names, self.pattern, self.level)
+            if not anchors:
+                name = canonical_title(self.shown_name) if self.names else self.shown_name
+                return Scope(doc, [], f"section {self.shown_name!r}", fallback_line, missing=[name])
+            where = _describe_sections(anchors)
+        else:
+            anchors = [doc.root]
+            where = "the document"
+        nodes = self._filter(self._pick(doc, anchors))
+        prefix = SELECT_KINDS[self.select]
+        description = f"{prefix} {where}" if prefix else where
+        if self.where is not None:
+            description += f" matching /{self.where.pattern}/"
+        return Scope(doc, nodes, description, anchors[0].line if anchored else fallback_line)
+
+    def _filter(self, nodes: list[Node]) -> list[Node]:
+        if self.where is None:
+            return nodes
+        return [n for n in nodes if self.where.search(n.label)]
+
+    def _pick(self, doc: Document, anchors: list[Node]) -> list[Node]:
+        kind = self.select
+        if kind == "section":
+            return anchors
+        if kind == "body":
+            return [Node(a.line + 1, a.end_line, doc.text_of(a.line + 1, a.end_line))
+                    for a in anchors if a.end_line > a.line]
+        picked: list[Node] = []
+        for anchor in anchors:
+            if kind == "subsections":
+                picked += anchor.children if isinstance(anchor, Section) else _top_sections(doc)
+            elif kind == "steps":
+                picked += [s for s in doc.within(doc.sections, anchor)
+                           if s.step_number is not None and s is not anchor]
+            elif kind == "items":
+                picked += doc.within(doc.items, anchor)
+            elif kind == "checkboxes":
+                picked += [i for i in doc.within(doc.items, anchor) if i.checked is not None]
+            elif kind == "code":
+                picked += doc.within(doc.code_blocks, anchor)
+            elif kind == "quotes":
+                picked += doc.within(doc.quotes, anchor)
+            elif kind == "tables":
+                picked += doc.within(doc.tables, anchor)
+            elif kind == "bold":
+                picked += doc.within(doc.bold, anchor)
+        return picked
+
+
+@dataclass(frozen=True, slots=True)
+class Union:
+    """Several selectors read as one: `in: [section A, section B]`."""
+
+    parts: tuple[Selector, ...]
+
+    def resolve(self, doc: Document) -> Scope:
+        scopes = [p.resolve(doc) for p in self.parts]
+        present = [s for s in scopes if not s.missing]
+        if not present:
+            missing = [m for s in scopes for m in s.missing]
+            return Scope(doc, [], " or ".join(s.description for s in scopes), scopes[0].anchor_line,
+                         missing=missing)
+        return Scope(doc, [n for s in present for n in s.nodes],
+                     " and ".join(s.description for s in present), present[0].anchor_line)
+
+
+def compile_selector(spec: dict | list | None) -> Selector | Union:
+    if spec is None:
+        return Selector.compile({"select": "document"})
+    if isinstance(spec, list):
+        return Union(tuple(Selector.compile(s) for s in spec))
+    return Selector.compile(spec)
+
+
+def _describe_sections(sections: list[Node]) -> str:
+    first = sections[0]
+    if len(sections) == 1:
+        return f"section {first.title!r} (line {first.line})"
+    lines = ", ".join(str(s.line) for s in sections)
+    return f"sections {first.title!r} (lines {lines})"
+
+
+def _top_sections(doc: Document) -> list[Section]:
+    if doc.title is not None:
+        return doc.title.children
+    top = min((s.level for s in doc.sections), default=2)
+    return [s for s in doc.sections if s.level == top]
