@@ -70,7 +70,8 @@ class Selector:
     def resolve(self, doc: Document) -> Scope:
         fallback_line = doc.title.line if doc.title else 1
         if self.select == "title":
-            nodes = [doc.title] if doc.title else []
+            title = doc.title
+            nodes = [Node(title.line, title.line, title.title)] if title else []
             return Scope(doc, self._filter(nodes), "title heading", fallback_line)
         if self.select == "document":
             return Scope(doc, [doc.root], "the document", 1)
@@ -134,8 +135,9 @@ class Union:
     def resolve(self, doc: Document) -> Scope:
         scopes = [p.resolve(doc) for p in self.parts]
         present = [s for s in scopes if not s.missing]
-        if not present:
-            missing = [m for s in scopes for m in s.missing]
+        missing = [m for s in scopes for m in s.missing]
+        if missing and not any(s.nodes for s in present):
+            # Nothing found anywhere: the absent section is the cause to report.
             return Scope(doc, [], " or ".join(s.description for s in scopes), scopes[0].anchor_line,
                          missing=missing)
         return Scope(doc, [n for s in present for n in s.nodes],

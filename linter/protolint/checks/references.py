@@ -68,7 +68,9 @@ def path_prefix(scope: Scope, params: dict) -> list[Hit]:
 
 
 @check("consistent_names", parameters={
-    "extract": {"type": "string", "description": "regex with one group, applied to each selected node's label"},
+    "extract": {"type": "string", "description": "regex with one group: the names to carry over"},
+    "source": {"enum": ["label", "text"],
+               "description": "extract from each node's first line (default) or its whole text"},
     "target": {"$ref": "#/$defs/selector", "description": "where every extracted name must appear"},
     "ignore_case": {"type": "boolean"},
 }, required=["extract", "target"])
@@ -77,19 +79,24 @@ def consistent_names(scope: Scope, params: dict) -> list[Hit]:
     the same, in another (the workflow)."""
     target = params["target"].resolve(scope.document)
     flags = re.IGNORECASE if params.get("ignore_case", True) else 0
-    names = []
+    names: dict[str, int] = {}
     for node in scope.nodes:
-        match = params["extract"].search(node.label)
-        if match and match.group(1).strip():
-            names.append((node, match.group(1).strip()))
+        if params.get("source") == "text":
+            for match in params["extract"].finditer(node.text):
+                names.setdefault(match.group(1).strip(), locate(node, match.start())[0])
+        else:
+            match = params["extract"].search(node.label)
+            if match:
+                names.setdefault(match.group(1).strip(), node.line)
+    names.pop("", None)
     if not names:
         return [Hit(scope.anchor_line, f"no names matching /{params['extract'].pattern}/ in {scope.description}")]
     if target.missing:
         return [Hit(scope.anchor_line, f"{target.description} not found",
                     missing_sections=tuple(target.missing))]
     hits = []
-    for node, name in names:
+    for name, line in names.items():
         needle = re.compile(re.escape(name), flags)
         if not any(needle.search(t.text) for t in target.nodes):
-            hits.append(Hit(node.line, f"{name!r} (line {node.line}) does not appear in {target.description}"))
+            hits.append(Hit(line, f"{name!r} (line {line}) does not appear in {target.description}"))
     return hits
