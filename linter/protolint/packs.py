@@ -115,6 +115,17 @@ def shipped_pack_names() -> list[str]:
     return sorted(p.stem for p in shipped_packs_dir().glob("*.yaml"))
 
 
+def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """One parse gives both the data and the node tree that knows its lines
+    (libyaml when the platform has it: packs are read on every run)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
 def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict[tuple, int]:
     """JSON path -> 1-based line, from the composed YAML tree, so every error can
     point at the line that causes it."""
@@ -193,8 +204,7 @@ class PackLoader:
         except (OSError, UnicodeDecodeError) as error:
             raise PackError(source, f"cannot read pack: {error}") from None
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
-            data = yaml.safe_load(text)
+            node, data = _parse_yaml(text)
         except yaml.YAMLError as error:
             mark = getattr(error, "problem_mark", None)
             problem = getattr(error, "problem", None) or str(error)
@@ -318,9 +328,13 @@ def _deepest(errors: list) -> Any:
     import jsonschema
 
     best = jsonschema.exceptions.best_match(errors, key=lambda e: (len(e.absolute_path), -len(e.context)))
-    while best.context:
+    while best.context and not _is_one_of_required(best):
         best = jsonschema.exceptions.best_match(best.context)
     return best
+
+
+def _is_one_of_required(error: Any) -> bool:
+    return error.validator == "anyOf" and all("required" in s for s in error.validator_value)
 
 
 def _explain(error: Any) -> str:
@@ -338,7 +352,7 @@ def _explain(error: Any) -> str:
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"{where} is missing required key {missing!r}"
-    if validator == "anyOf" and all("required" in s for s in error.validator_value):
+    if _is_one_of_required(error):
         options = ", ".join(s["required"][0] for s in error.validator_value)
         return f"{where} needs one of: {options}"
     return f"{where}: {error.message}"

@@ -26,8 +26,7 @@ def _finding_lines(result: Result) -> list[Text]:
 
 
 def _layer_table(result: Result) -> Table:
-    table = Table(title=f"{result.path} — pack {result.pack}", title_justify="left",
-                  show_edge=False, pad_edge=False)
+    table = Table(show_edge=False, pad_edge=False)
     table.add_column("Layer")
     table.add_column("Score", justify="right")
     table.add_column("Rules", justify="right")
@@ -47,7 +46,8 @@ def _verdict(result: Result) -> Text:
     word = "PASS" if result.passed else "FAIL"
     text = Text(word, style="bold green" if result.passed else "bold red")
     relation = "≥" if result.score >= result.threshold else "<"
-    text.append(f"  {result.path}  score {result.score:g} {relation} threshold {result.threshold:g}")
+    text.append(f"  {result.path}  pack {result.pack}: score {result.score:g} {relation} threshold "
+                f"{result.threshold:g}")
     errors = sum(f.severity == "error" for f in result.findings)
     if errors:
         text.append(f", {errors} error(s)")
@@ -61,7 +61,7 @@ def render(run: Run, console: Console) -> None:
         for line in _finding_lines(result):
             console.print(line, soft_wrap=True)
         console.print(_layer_table(result))
-        console.print(_verdict(result))
+        console.print(_verdict(result), soft_wrap=True)
         console.print()
     if len(run.results) > 1 or run.problems:
         passed = sum(r.passed for r in run.results)

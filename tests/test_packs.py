@@ -1,0 +1,104 @@
+"""Loading packs: schema validation, extends, and one clear error per bad pack."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+
+import pytest
+
+from protolint.errors import PackError
+from protolint.packs import PackLoader, shipped_pack_names
+from protolint.schema import build_pack_schema, shipped_pack_schema
+
+GOOD_RULE = """
+  - id: my-rule
+    layer: L1
+    summary: Something
+    message: Something is missing
+    in: {section: AI ROLE AND MISSION}
+    check: present
+"""
+
+
+def write(tmp_path, text, name="pack.yaml"):
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    return str(path)
+
+
+def error_of(tmp_path, text) -> PackError:
+    with pytest.raises(PackError) as caught:
+        PackLoader().load(write(tmp_path, text))
+    return caught.value
+
+
+def test_shipped_schema_is_the_generated_one():
+    assert shipped_pack_schema() == json.loads(json.dumps(build_pack_schema())), \
+        "run `make schema` after changing a check kind"
+
+
+def test_the_three_packs_ship_and_seed_packs_extend_core(loader):
+    assert {"core", "protocol-11-release-execution", "protocol-11-release-management"} <= set(shipped_pack_names())
+    for name in ("protocol-11-release-execution", "protocol-11-release-management"):
+        pack = loader.load(name)
+        assert pack.lineage == (name, "core")
+        assert any(r.id.startswith("core-") for r in pack.rules)
+        assert "core-L1-prerequisites" not in {r.id for r in pack.rules}  # disabled by the seed packs
+
+
+def test_user_pack_extends_core_and_overrides_a_rule(tmp_path):
+    path = write(tmp_path, """
+        pack: mine
+        extends: [core]
+        threshold: 50
+        rules:
+          - id: core-L1-guardrail
+            layer: L1
+            severity: error
+            summary: Stricter guardrail
+            message: No guardrail
+            in: {section_pattern: '\\bai role\\b', select: bold}
+            check: contains
+            pattern: '\\[CRITICAL\\]'
+    """)
+    pack = PackLoader().load(path)
+    rules = {r.id: r for r in pack.rules}
+    assert rules["core-L1-guardrail"].severity == "error" and rules["core-L1-guardrail"].pack == "mine"
+    assert pack.threshold == 50 and len(rules) == len(PackLoader().load("core").rules)
+
+
+@pytest.mark.parametrize("text, line, rule_id, words", [
+    ("pack: p\nrules:\n  - id: a\n    layer: L1\n  summary: [oops\n", 5, None, "YAML syntax error"),
+    ("pack: p\nrules:" + GOOD_RULE + "    colour: red\n", 3, "my-rule", "unknown key 'colour'"),
+    ("pack: p\nrules:" + GOOD_RULE.replace("check: present", "check: containz"), 8, "my-rule",
+     "'containz' is not a valid check; choose one of: absent, consistent_names, contains"),
+    ("pack: p\nrules:" + GOOD_RULE.replace("check: present", "check: contains\n    pattern: '(unclosed'"), 9,
+     "my-rule", "bad regular expression /(unclosed/"),
+    ("pack: p\nrules:" + GOOD_RULE + GOOD_RULE, 10, "my-rule", "duplicate rule id 'my-rule'"),
+    ("pack: p\nrules:" + GOOD_RULE.replace("layer: L1", "layer: L7"), 4, "my-rule", "layer 'L7' is not defined"),
+    ("pack: p\nrules:" + GOOD_RULE.replace("check: present", "check: contains"), 3, "my-rule",
+     "needs one of: pattern, patterns, text, texts"),
+    ("pack: p\nrules:" + GOOD_RULE.replace("severity", "x").replace("layer: L1", "layer: L1\n    severity: fatal"), 5,
+     "my-rule", "'fatal' is not a valid severity; choose one of: error, warning, info"),
+    ("pack: p\nextends: [nonesuch]\n", 2, None, "unknown pack 'nonesuch'; shipped packs: core"),
+    ("- just\n- a list\n", 1, None, "a pack is a YAML mapping"),
+])
+def test_bad_packs_are_one_clear_error(tmp_path, text, line, rule_id, words):
+    error = error_of(tmp_path, text)
+    assert words in str(error)
+    assert error.line == line
+    assert error.rule_id == rule_id
+    assert str(error).startswith(str(tmp_path / "pack.yaml") + f":{line}:")
+
+
+def test_extends_cycle_names_the_chain(tmp_path):
+    write(tmp_path, "pack: a\nextends: [./b.yaml]\n", "a.yaml")
+    write(tmp_path, "pack: b\nextends: [./a.yaml]\n", "b.yaml")
+    with pytest.raises(PackError, match=r"extends cycle: a.yaml -> b.yaml -> a.yaml"):
+        PackLoader().load(str(tmp_path / "a.yaml"))
+
+
+def test_unknown_pack_name_lists_choices():
+    with pytest.raises(PackError, match="shipped packs: core, protocol-11-release-execution"):
+        PackLoader().load("cor")

@@ -1,0 +1,38 @@
+"""Every shipped rule carries an example that passes it and one that fails it
+(`protolint rules show` prints them).  Here each example is checked against its
+own rule alone, so the documentation cannot drift from the behaviour."""
+
+from __future__ import annotations
+
+import pytest
+
+from protolint.engine import check_document
+from protolint.packs import PackLoader, RulePack
+from protolint.parsing import parse_document
+
+_loader = PackLoader()
+RULES = {rule.id: rule for pack in _loader.load_all() for rule in pack.rules}
+
+
+def _fails(rule, text: str) -> bool:
+    alone = RulePack(name="alone", description="", source="", layers=_loader.load("core").layers,
+                     threshold=0, rules=(rule,))
+    result = check_document(parse_document(text, "example.md"), alone)
+    return any(layer.lost for layer in result.layers)
+
+
+@pytest.mark.parametrize("rule_id", sorted(RULES))
+def test_rule_has_both_examples(rule_id):
+    assert set(RULES[rule_id].examples) == {"pass", "fail"}, f"{rule_id} needs examples.pass and examples.fail"
+
+
+@pytest.mark.parametrize("rule_id", sorted(r for r in RULES if "pass" in RULES[r].examples))
+def test_pass_example_passes(rule_id):
+    rule = RULES[rule_id]
+    assert not _fails(rule, rule.examples["pass"])
+
+
+@pytest.mark.parametrize("rule_id", sorted(r for r in RULES if "fail" in RULES[r].examples))
+def test_fail_example_fails(rule_id):
+    rule = RULES[rule_id]
+    assert _fails(rule, rule.examples["fail"])
