@@ -78,8 +78,7 @@ def check(
         _fail(str(error))
     stderr = _stderr()
     for problem in run.problems:
-        stderr.print(f"{problem.path}: error: {problem.message}", markup=False, highlight=False,
-                     soft_wrap=True)
+        stderr.print(str(problem), markup=False, highlight=False, soft_wrap=True)
     if output_format is Format.json:
         from protolint.report import json as json_report
         sys.stdout.write(json_report.render(run))

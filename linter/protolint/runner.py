@@ -20,11 +20,16 @@ FALLBACK_PACK = "core"
 
 @dataclass(frozen=True, slots=True)
 class Problem:
+    """A path that could not be checked, and where in it the trouble is."""
+
     path: str
     message: str
+    line: int | None = None
+    column: int | None = None
 
     def __str__(self) -> str:
-        return f"{self.path}: {self.message}"
+        place = f":{self.line}:{self.column}" if self.line else ""
+        return f"{self.path}{place}: error: {self.message}"
 
 
 @dataclass(slots=True)
@@ -34,7 +39,9 @@ class Run:
 
 
 class UnreadableFile(Exception):
-    pass
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        super().__init__(message)
+        self.line, self.column = line, column
 
 
 def collect_files(paths: list[str]) -> tuple[list[Path], list[Problem]]:
@@ -74,8 +81,8 @@ def read_protocol(path: Path) -> str:
     except UnicodeDecodeError as error:
         line = data[:error.start].count(b"\n") + 1
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
-        raise UnreadableFile(f"line {line}, column {column}: not UTF-8 "
-                             f"(byte 0x{data[error.start]:02x}); save the file as UTF-8") from None
+        raise UnreadableFile(f"not UTF-8 (byte 0x{data[error.start]:02x}); save the file as UTF-8",
+                             line, column) from None
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
@@ -107,7 +114,7 @@ class Linter:
             try:
                 text = read_protocol(path)
             except UnreadableFile as error:
-                run.problems.append(Problem(str(path), str(error)))
+                run.problems.append(Problem(str(path), str(error), error.line, error.column))
                 continue
             run.results.append(self.check_text(text, str(path)))
         return run

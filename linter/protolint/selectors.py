@@ -8,7 +8,8 @@ search the whole file unless a rule says `select: document`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from protolint.checks import Scope
 from protolint.document import Document, Node, Section, canonical_title
@@ -51,6 +52,8 @@ class Selector:
     level: int | None
     select: str
     where: re.Pattern[str] | None
+    spec: Any = field(default=None, compare=False)
+    """The selector as the pack wrote it, for `rules show`."""
 
     @classmethod
     def compile(cls, spec: dict) -> Selector:
@@ -65,6 +68,7 @@ class Selector:
             level=spec.get("level"),
             select=spec.get("select", "section"),
             where=re.compile(where) if where else None,
+            spec=spec,
         )
 
     def resolve(self, doc: Document) -> Scope:
@@ -131,6 +135,10 @@ class Union:
     """Several selectors read as one: `in: [section A, section B]`."""
 
     parts: tuple[Selector, ...]
+
+    @property
+    def spec(self) -> list:
+        return [p.spec for p in self.parts]
 
     def resolve(self, doc: Document) -> Scope:
         scopes = [p.resolve(doc) for p in self.parts]

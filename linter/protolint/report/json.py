@@ -40,7 +40,8 @@ def render(run: Run) -> str:
         "protolint": __version__,
         "schema_version": SCHEMA_VERSION,
         "files": [result_to_dict(r) for r in run.results],
-        "problems": [{"path": p.path, "message": p.message} for p in run.problems],
+        "problems": [{"path": p.path, "message": p.message, "line": p.line, "column": p.column}
+                     for p in run.problems],
         "summary": {
             "files": len(run.results),
             "passed": sum(r.passed for r in run.results),

@@ -1,0 +1,74 @@
+"""Bad input: one clear line per file naming it and the problem; the rest is still
+checked; exit 2 only when nothing could be checked; never a traceback."""
+
+from __future__ import annotations
+
+import json
+
+from conftest import PROTOCOLS
+from test_cli import protolint
+
+GOOD = PROTOCOLS / "release-execution" / "11-production-deployment.md"
+
+
+def bad_files(tmp_path):
+    (tmp_path / "empty.md").write_text("", encoding="utf-8")
+    (tmp_path / "binary.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
+    (tmp_path / "latin1.md").write_bytes("# PROTOCOL 1\n\nCaf\xe9 au lait\n".encode("latin-1"))
+    with open(tmp_path / "huge.md", "wb") as handle:
+        handle.truncate(50 * 1024 * 1024)  # sparse: 50 MB without writing them
+    (tmp_path / "nomarkdown").mkdir()
+    (tmp_path / "nomarkdown" / "notes.txt").write_text("hello", encoding="utf-8")
+    return {
+        "empty.md": "empty file: nothing to check",
+        "binary.md": "binary file, not Markdown",
+        "latin1.md:3:4": "not UTF-8 (byte 0xe9); save the file as UTF-8",
+        "huge.md": "file is 50.0 MB; protocols are read up to 10 MB",
+        "nomarkdown": "directory holds no Markdown files (*.md)",
+        "missing.md": "no such file or directory",
+    }
+
+
+def test_each_bad_input_is_one_line_and_good_files_still_checked(tmp_path):
+    expected = bad_files(tmp_path)
+    paths = [tmp_path / name.split(":")[0] for name in expected]
+    result = protolint("--format", "json", *paths, GOOD)
+    assert result.returncode == 0, result.stderr  # the good file passed; the bad ones are listed
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == len(expected)
+    for name, problem in expected.items():
+        assert f"{tmp_path / name}: error: {problem}" in lines
+    data = json.loads(result.stdout)
+    assert [f["path"] for f in data["files"]] == [str(GOOD)]
+    assert {p["path"].rsplit("/", 1)[-1] for p in data["problems"]} == {n.split(":")[0] for n in expected}
+
+
+def test_exit_2_only_when_nothing_could_be_checked(tmp_path):
+    expected = bad_files(tmp_path)
+    result = protolint(*[tmp_path / name.split(":")[0] for name in expected])
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+
+
+def test_text_summary_lists_unreadable_files(tmp_path):
+    (tmp_path / "empty.md").write_text("   \n", encoding="utf-8")
+    result = protolint(GOOD, tmp_path / "empty.md")
+    assert "1 could not be read: " in result.stdout and "empty.md" in result.stdout
+
+
+def test_bom_and_crlf_are_ordinary_input(tmp_path):
+    text = GOOD.read_text(encoding="utf-8").replace("\n", "\r\n")
+    path = tmp_path / "11-production-deployment.md"
+    path.write_bytes("\ufeff".encode() + text.encode("utf-8"))
+    result = json.loads(protolint("--format", "json", path).stdout)
+    assert result["files"][0]["verdict"] == "PASS"
+
+
+def test_directory_recurses_for_markdown(tmp_path):
+    nested = tmp_path / "a" / "b"
+    nested.mkdir(parents=True)
+    (nested / "11-production-deployment.md").write_text(GOOD.read_text(encoding="utf-8"), encoding="utf-8")
+    (nested / "ignore.txt").write_text("x", encoding="utf-8")
+    data = json.loads(protolint("--format", "json", tmp_path).stdout)
+    assert [f["path"] for f in data["files"]] == [str(nested / "11-production-deployment.md")]

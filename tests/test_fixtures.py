@@ -1,0 +1,61 @@
+"""The bundled Protocol 11 fixtures: both passing protocols pass their seed pack,
+and each failing variant triggers exactly the rules (and layers) of its defect."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import PROTOCOLS
+from protolint.runner import Linter, read_protocol
+
+EXECUTION = "protocol-11-release-execution"
+MANAGEMENT = "protocol-11-release-management"
+
+
+def check(path, pack=None):
+    return Linter([pack] if pack else None).check_text(read_protocol(path), str(path))
+
+
+@pytest.mark.parametrize("path, pack", [
+    (PROTOCOLS / "release-execution" / "11-production-deployment.md", EXECUTION),
+    (PROTOCOLS / "release-management" / "11-production-deployment-release-management.md", MANAGEMENT),
+])
+def test_passing_fixture_passes_its_seed_pack_chosen_by_file_name(path, pack):
+    result = check(path)
+    assert result.pack == pack
+    assert result.findings == []
+    assert result.passed and result.score == 100.0
+    assert result.missing_layers == []
+
+
+@pytest.mark.parametrize("variant, expected", [
+    ("no-guardrail", {("P11E-guardrail", "L1"), ("core-L1-guardrail", "L1")}),
+    ("no-quality-gates", {("P11E-sections-present", "L3"), ("core-L2-quality-gates", "L2")}),
+    ("steps-without-markers", {("P11E-step-markers", "L3"), ("core-L3-action-markers", "L3")}),
+    ("unfenced-communication", {("P11E-communication-fenced", "L4"), ("core-L4-templates-fenced", "L4")}),
+    ("no-handoff-to-12", {("P11E-completion-command", "L3")}),
+    ("sections-out-of-order", {("P11E-sections-order", "L3")}),
+])
+def test_failing_fixture_triggers_exactly_its_rules(variant, expected):
+    result = check(PROTOCOLS / "release-execution" / "failing" / f"{variant}.md", EXECUTION)
+    assert {(f.rule_id, f.layer) for f in result.findings} == expected
+    assert not result.passed
+
+
+def test_missing_section_is_reported_once_not_as_a_cascade():
+    result = check(PROTOCOLS / "release-execution" / "failing" / "no-quality-gates.md", EXECUTION)
+    (section,) = [f for f in result.findings if f.rule_id == "P11E-sections-present"]
+    assert "no section 'QUALITY GATES'" in section.message
+    l2 = next(layer for layer in result.layers if layer.id == "L2")
+    # the gate rules could not run: they cost L2 its points without a finding each
+    assert "P11E-gates-named (no section 'quality gates')" in l2.lost
+    assert "P11E-deployment-success-gate (no section 'quality gates')" in l2.lost
+    assert l2.score < 50
+
+
+def test_the_same_protocol_under_the_other_seed_pack_fails_for_the_right_reasons():
+    result = check(PROTOCOLS / "release-execution" / "11-production-deployment.md", MANAGEMENT)
+    ids = {f.rule_id for f in result.findings}
+    assert "P11M-sections-present" in ids  # RELEASE MANAGEMENT WORKFLOW is absent
+    assert "P11M-approval-request" in ids  # the execution spec has no [APPROVAL REQUEST]
+    assert not result.passed
