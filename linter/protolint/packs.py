@@ -27,10 +27,8 @@ DEFAULT_LAYERS = {
     "L2": ("Behavioral Control", 1.0),
     "L3": ("Procedural Logic", 1.0),
     "L4": ("Communication Grammar", 1.0),
-    "L5": ("Cognitive & Learning", 1.0),
 }
 DEFAULT_THRESHOLD = 80.0
-SEVERITIES = ("error", "warning", "info")
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,7 +228,7 @@ class PackLoader:
             layers = {lid: Layer(lid, spec["name"], float(spec.get("weight", 1.0)))
                       for lid, spec in data["layers"].items()}
         if not layers:
-            layers = {lid: Layer(lid, n, w) for lid, (n, w) in DEFAULT_LAYERS.items() if lid != "L5"}
+            layers = {lid: Layer(lid, n, w) for lid, (n, w) in DEFAULT_LAYERS.items()}
 
         rules: dict[str, Rule] = {}
         for parent in parents:
