@@ -48,6 +48,8 @@ def run(kind: str, selector, **params):
                     [re.compile(x) for x in v] if k == "patterns" else
                     compile_selector(v) if k == "target" else v)
                 for k, v in params.items()}
+    if KINDS[kind].prepare is not None:
+        compiled = KINDS[kind].prepare(compiled)
     return list(KINDS[kind].function(compile_selector(selector).resolve(doc), compiled))
 
 

@@ -288,6 +288,8 @@ class PackLoader:
             elif key == "target":
                 value = self._selector(value, source, where(key), rule_id)
             params[key] = value
+        if kind.prepare is not None:
+            params = kind.prepare(params)
         return Rule(
             id=rule_id,
             layer=spec["layer"],

@@ -51,6 +51,8 @@ class CheckKind:
     """JSON Schema `properties` of the kind's parameters."""
     required: tuple[str, ...] = ()
     requires_one_of: tuple[str, ...] = ()
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
+    """Work on the parameters done once when the pack is compiled, not per file."""
     reports_missing_sections: bool = False
     """True for kinds that report absent sections themselves (`present`,
     `sections`); other kinds are not run when their section is absent."""
@@ -64,10 +66,11 @@ REGEX_PARAMETERS = frozenset({"pattern", "patterns", "extract"})
 
 def check(name: str, parameters: dict[str, Any] | None = None, required: Iterable[str] = (),
           requires_one_of: Iterable[str] = (),
+          prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
           reports_missing_sections: bool = False) -> Callable[[CheckFunction], CheckFunction]:
     def register(function: CheckFunction) -> CheckFunction:
         REGISTRY[name] = CheckKind(name, function, parameters or {}, tuple(required),
-                                   tuple(requires_one_of), reports_missing_sections)
+                                   tuple(requires_one_of), prepare, reports_missing_sections)
         return function
     return register
 

@@ -18,6 +18,11 @@ _TEXTS = {
 }
 
 
+def with_needles(params: dict) -> dict:
+    """Compile every pattern and text once, at pack load: (name for messages, pattern)."""
+    return {**params, "_needles": needles(params)}
+
+
 def needles(params: dict) -> list[tuple[str, re.Pattern[str]]]:
     """(what to call it in a message, compiled pattern) for every pattern or text."""
     flags = re.IGNORECASE if params.get("ignore_case") else 0
@@ -38,10 +43,10 @@ def _first_match(nodes: list[Node], pattern: re.Pattern[str]) -> bool:
 @check("contains", parameters={
     **_TEXTS,
     "each": {"type": "boolean", "description": "every selected node must contain it, not just one"},
-}, requires_one_of=("pattern", "patterns", "text", "texts"))
+}, requires_one_of=("pattern", "patterns", "text", "texts"), prepare=with_needles)
 def contains(scope: Scope, params: dict) -> list[Hit]:
     """Each pattern/text appears in the selection (in every node with `each`)."""
-    wanted = needles(params)
+    wanted = params["_needles"]
     if not scope.nodes:
         return [Hit(scope.anchor_line, f"nothing to check: no {scope.description}")]
     hits: list[Hit] = []
@@ -59,11 +64,12 @@ def contains(scope: Scope, params: dict) -> list[Hit]:
     return hits
 
 
-@check("absent", parameters=_TEXTS, requires_one_of=("pattern", "patterns", "text", "texts"))
+@check("absent", parameters=_TEXTS, requires_one_of=("pattern", "patterns", "text", "texts"),
+       prepare=with_needles)
 def absent(scope: Scope, params: dict) -> list[Hit]:
     """No pattern/text appears in the selection; each occurrence is a finding."""
     hits: list[Hit] = []
-    for name, pattern in needles(params):
+    for name, pattern in params["_needles"]:
         for node in scope.nodes:
             for match in pattern.finditer(node.text):
                 line, column = locate(node, match.start())

@@ -21,7 +21,7 @@ def _shown(value):
 
 
 def explain_rule(rule: Rule) -> str:
-    params = {k: _shown(v) for k, v in rule.params.items()}
+    params = {k: _shown(v) for k, v in rule.params.items() if not k.startswith("_")}
     parts = [
         f"{rule.id}: {rule.summary}",
         "",
