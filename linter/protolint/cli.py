@@ -46,6 +46,16 @@ def _fail(message: str) -> None:
     raise typer.Exit(2)
 
 
+def _load_packs(references: list[str] | None) -> list:
+    """The named packs, or every shipped one; a bad pack ends the command with exit 2."""
+    from protolint.packs import PackLoader
+    try:
+        loader = PackLoader()
+        return [loader.load(p) for p in references] if references else loader.load_all()
+    except UserError as error:
+        _fail(str(error))
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"protolint {__version__}")
@@ -97,12 +107,7 @@ def rules_list(pack: Annotated[Optional[list[str]], typer.Option(
     from rich.console import Console
     from rich.table import Table
 
-    from protolint.packs import PackLoader
-    try:
-        loader = PackLoader()
-        packs = [loader.load(p) for p in pack] if pack else loader.load_all()
-    except UserError as error:
-        _fail(str(error))
+    packs = _load_packs(pack)
     table = Table(show_edge=False, pad_edge=False)
     for column in ("Pack", "Rule", "Layer", "Severity", "Summary"):
         table.add_column(column)
@@ -120,13 +125,8 @@ def rules_list(pack: Annotated[Optional[list[str]], typer.Option(
 def rules_show(rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. core-L1-guardrail.")],
                pack: Annotated[Optional[list[str]], typer.Option("--pack", "-p")] = None) -> None:
     """Explain one rule: what it checks, why, and an example that passes and one that fails."""
-    from protolint.packs import PackLoader
     from protolint.report.explain import explain_rule
-    try:
-        loader = PackLoader()
-        packs = [loader.load(p) for p in pack] if pack else loader.load_all()
-    except UserError as error:
-        _fail(str(error))
+    packs = _load_packs(pack)
     for loaded in packs:
         for rule in loaded.rules:
             if rule.id == rule_id:
