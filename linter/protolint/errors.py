@@ -14,3 +14,17 @@ class PackError(UserError):
         place = f"{path}:{line}" if line else path
         rule = f" rule {rule_id}:" if rule_id else ""
         super().__init__(f"{place}:{rule} {problem}")
+
+
+class ConfigError(UserError):
+    def __init__(self, path: str, problem: str, line: int | None = None):
+        self.path, self.problem, self.line = path, problem, line
+        super().__init__(f"{path}:{line}: {problem}" if line else f"{path}: {problem}")
+
+
+class PluginError(UserError):
+    """An installed plugin that cannot give the check kind it promises."""
+
+    def __init__(self, kind: str, plugin: str, entry_point: str, problem: str):
+        self.kind = kind
+        super().__init__(f"plugin {plugin} (entry point {entry_point}): {problem}")

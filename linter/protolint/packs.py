@@ -19,8 +19,9 @@ from typing import Any
 import yaml
 
 from protolint.checks import REGEX_PARAMETERS, CheckKind, load_builtin_checks
-from protolint.errors import PackError
+from protolint.errors import PackError, PluginError
 from protolint.selectors import Selector, Union, compile_selector
+from protolint.validation import LineIndex, first_error, line_for, line_index, parse_yaml, yaml_error_place
 
 DEFAULT_LAYERS = {
     "L1": ("System-Level Decisions", 1.0),
@@ -113,50 +114,26 @@ def shipped_pack_names() -> list[str]:
     return sorted(p.stem for p in shipped_packs_dir().glob("*.yaml"))
 
 
-def _parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
-    """One parse gives both the data and the node tree that knows its lines
-    (libyaml when the platform has it: packs are read on every run)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
-    try:
-        node = loader.get_single_node()
-        return node, (loader.construct_document(node) if node is not None else None)
-    finally:
-        loader.dispose()
-
-
-def _line_index(node: yaml.Node, path: tuple = (), index: dict | None = None) -> dict[tuple, int]:
-    """JSON path -> 1-based line, from the composed YAML tree, so every error can
-    point at the line that causes it."""
-    index = {} if index is None else index
-    index[path] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for key, value in node.value:
-            _line_index(value, path + (key.value,), index)
-            index[path + (key.value,)] = key.start_mark.line + 1  # the key's line, not its value's
-    elif isinstance(node, yaml.SequenceNode):
-        for position, value in enumerate(node.value):
-            _line_index(value, path + (position,), index)
-    return index
-
-
 class PackLoader:
     """Loads packs by name or path, each file once, and compiles their rules."""
 
     def __init__(self) -> None:
         self.kinds = load_builtin_checks()
+        self._builtin = frozenset(self.kinds)
         self._compiled: dict[Path, RulePack] = {}
 
     @cached_property
     def _validator(self):
+        """The shipped schema, or one generated with the plugin kinds in use."""
         import jsonschema
 
-        from protolint.schema import shipped_pack_schema
-        return jsonschema.Draft202012Validator(shipped_pack_schema())
+        from protolint.schema import build_pack_schema, shipped_pack_schema
+        plugins = set(self.kinds) - self._builtin
+        return jsonschema.Draft202012Validator(build_pack_schema(self.kinds) if plugins else shipped_pack_schema())
 
     def resolve(self, reference: str, relative_to: Path | None = None) -> Path:
         """A pack reference is a path (`./my-pack.yaml`) or a shipped pack name (`core`)."""
-        looks_like_path = reference.endswith((".yaml", ".yml")) or "/" in reference or "\\" in reference
-        if looks_like_path:
+        if is_pack_path(reference):
             candidate = Path(reference).expanduser()
             if not candidate.is_absolute() and relative_to is not None:
                 candidate = relative_to / candidate
@@ -195,30 +172,50 @@ class PackLoader:
         self._compiled[path] = pack
         return pack
 
-    def _read(self, path: Path) -> tuple[dict, dict[tuple, int]]:
+    def _read(self, path: Path) -> tuple[dict, LineIndex]:
         source = str(path)
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise PackError(source, f"cannot read pack: {error}") from None
         try:
-            node, data = _parse_yaml(text)
+            node, data = parse_yaml(text)
         except yaml.YAMLError as error:
-            mark = getattr(error, "problem_mark", None)
-            problem = getattr(error, "problem", None) or str(error)
-            raise PackError(source, f"YAML syntax error: {problem}",
-                            mark.line + 1 if mark else None) from None
+            raise PackError(source, *yaml_error_place(error)) from None
         if not isinstance(data, dict) or node is None:
             raise PackError(source, "a pack is a YAML mapping with at least a `pack:` name", 1)
-        lines = _line_index(node)
-        errors = sorted(self._validator.iter_errors(data), key=lambda e: list(e.absolute_path))
-        if errors:
-            error = _deepest(errors)
-            path_ = tuple(error.absolute_path)
-            raise PackError(source, _explain(error), _line_for(lines, path_), _rule_id(data, path_))
+        lines = line_index(node)
+        self._add_plugin_kinds(data, lines, source)
+        failure = first_error(self._validator, data, "pack")
+        if failure:
+            problem, path_ = failure
+            raise PackError(source, problem, line_for(lines, path_), _rule_id(data, path_))
         return data, lines
 
-    def _compile(self, data: dict, lines: dict[tuple, int], source: str,
+    def _add_plugin_kinds(self, data: dict, lines: LineIndex, source: str) -> None:
+        """Kinds the built-ins lack come from plugins, loaded only when a pack
+        names one: scanning installed packages for entry points costs more than
+        most runs spend checking."""
+        rules = data.get("rules")
+        wanted: dict[str, int] = {}
+        for position, spec in enumerate(rules if isinstance(rules, list) else []):
+            kind = spec.get("check") if isinstance(spec, dict) else None
+            if isinstance(kind, str) and kind not in self.kinds:
+                wanted.setdefault(kind, position)
+        if not wanted:
+            return
+        from protolint.plugins import plugin_check_kinds
+        try:
+            found = plugin_check_kinds(set(wanted))
+        except PluginError as error:
+            position = wanted.get(error.kind, 0)
+            raise PackError(source, str(error), lines.get(("rules", position, "check")),
+                            _rule_id(data, ("rules", position))) from None
+        if found:
+            self.kinds = {**self.kinds, **found}
+            self.__dict__.pop("_validator", None)
+
+    def _compile(self, data: dict, lines: LineIndex, source: str,
                  parents: list[RulePack]) -> RulePack:
         name = data["pack"]
         layers: dict[str, Layer] = {}
@@ -268,7 +265,7 @@ class PackLoader:
         )
 
     def _compile_rule(self, spec: dict, pack: str, source: str, line: int,
-                      lines: dict[tuple, int], position: int) -> Rule:
+                      lines: LineIndex, position: int) -> Rule:
         rule_id = spec["id"]
         kind = self.kinds[spec["check"]]
 
@@ -322,46 +319,9 @@ class PackLoader:
             raise PackError(source, f"bad regular expression /{pattern}/: {error}", line, rule_id) from None
 
 
-def _deepest(errors: list) -> Any:
-    """Of several schema errors, the one a person should read: the most specific,
-    looking through `if/then` branches to the key that is really wrong."""
-    import jsonschema
-
-    best = jsonschema.exceptions.best_match(errors, key=lambda e: (len(e.absolute_path), -len(e.context)))
-    while best.context and not _is_one_of_required(best):
-        best = jsonschema.exceptions.best_match(best.context)
-    return best
-
-
-def _is_one_of_required(error: Any) -> bool:
-    return error.validator == "anyOf" and all("required" in s for s in error.validator_value)
-
-
-def _explain(error: Any) -> str:
-    where = ".".join(str(p) for p in error.absolute_path) or "pack"
-    validator = error.validator
-    if validator == "additionalProperties":
-        allowed = sorted(k for k in error.schema.get("properties", {}))
-        unexpected = sorted(set(error.instance) - set(allowed))
-        keys = ", ".join(repr(k) for k in unexpected)
-        return f"unknown key {keys} in {where}; valid keys: {', '.join(allowed)}"
-    if validator == "enum":
-        key = error.absolute_path[-1] if error.absolute_path else "value"
-        choices = ", ".join(str(c) for c in error.validator_value)
-        return f"{error.instance!r} is not a valid {key}; choose one of: {choices}"
-    if validator == "required":
-        missing = error.message.split("'")[1] if "'" in error.message else error.message
-        return f"{where} is missing required key {missing!r}"
-    if _is_one_of_required(error):
-        options = ", ".join(s["required"][0] for s in error.validator_value)
-        return f"{where} needs one of: {options}"
-    return f"{where}: {error.message}"
-
-
-def _line_for(lines: dict[tuple, int], path: tuple) -> int | None:
-    while path and path not in lines:
-        path = path[:-1]
-    return lines.get(path)
+def is_pack_path(reference: str) -> bool:
+    """`./team.yaml` and `packs/team` are paths; `core` is a shipped pack's name."""
+    return reference.endswith((".yaml", ".yml")) or "/" in reference or "\\" in reference
 
 
 def _rule_id(data: dict, path: tuple) -> str | None:

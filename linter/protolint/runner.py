@@ -1,5 +1,6 @@
 """From paths on disk to Results: find the Markdown, read it safely, pick the
-packs that apply, check.  Everything a library user needs, so the CLI stays thin.
+packs that apply (the file's configuration first), check.  Everything a library
+user needs, so the CLI stays thin.
 
 Bad input never stops the run: each unreadable path becomes one Problem (file,
 place, what is wrong) and the other files are still checked.
@@ -7,10 +8,12 @@ place, what is wrong) and the other files are still checked.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from protolint.config import Configuration, Settings
 from protolint.engine import Result, check_document
+from protolint.errors import ConfigError, PackError, UserError
 from protolint.packs import PackLoader, RulePack, combine
 from protolint.parsing import parse_document
 
@@ -36,6 +39,8 @@ class Problem:
 class Run:
     results: list[Result] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    settings: dict[str, Settings] = field(default_factory=dict)
+    """Each result's settings, by its path: its fail_on and min_score decide the exit code."""
 
 
 class UnreadableFile(Exception):
@@ -44,16 +49,21 @@ class UnreadableFile(Exception):
         self.line, self.column = line, column
 
 
-def collect_files(paths: list[str]) -> tuple[list[Path], list[Problem]]:
-    """Files as given; directories recurse for *.md, in a stable order."""
+def collect_files(paths: list[str], configuration: Configuration | None = None) -> tuple[list[Path], list[Problem]]:
+    """Files as given, always checked (as in ruff); directories recurse for what
+    their configuration includes (*.md unless told otherwise), in a stable order."""
+    from protolint.walk import walk
+
+    configuration = configuration or Configuration(isolated=True)
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*.md") if p.is_file())
+            found = walk(path, configuration)
             if not found:
-                problems.append(Problem(raw, "directory holds no Markdown files (*.md)"))
+                include = ", ".join(configuration.for_directory(path).include)
+                problems.append(Problem(raw, f"directory holds no Markdown files ({include})"))
             files.extend(found)
         elif path.exists():
             files.append(path)
@@ -87,28 +97,75 @@ def read_protocol(path: Path) -> str:
 
 
 class Linter:
-    """Checks files against packs compiled once for the whole run."""
+    """Checks files against packs compiled once for the whole run, each file
+    with the settings of its configuration.  `pack_refs` forces packs for every
+    file; without a `configuration`, no config file is read."""
 
-    def __init__(self, pack_refs: list[str] | None = None, loader: PackLoader | None = None):
+    def __init__(self, pack_refs: list[str] | None = None, loader: PackLoader | None = None,
+                 configuration: Configuration | None = None):
         self.loader = loader or PackLoader()
-        self.forced: RulePack | None = (
-            combine([self.loader.load(ref) for ref in pack_refs]) if pack_refs else None)
+        self.configuration = configuration or Configuration(isolated=True, overrides={"packs": pack_refs})
         self._shipped: list[RulePack] | None = None
+        self._combined: dict[tuple[str, ...], RulePack] = {}
+        self._selected: dict[tuple, RulePack] = {}
+        if pack_refs:
+            self.packs_for("<string>", None)  # a bad pack fails now, before any file
 
-    def packs_for(self, path: str, title: str | None) -> RulePack:
-        if self.forced is not None:
-            return self.forced
+    def settings_for(self, path: str) -> Settings:
+        """Everything configured for this file: packs, rule selection, form,
+        project_root, fail_on, min_score, and where each came from."""
+        return self.configuration.for_file(path)
+
+    def packs_for(self, path: str, title: str | None, settings: Settings | None = None) -> RulePack:
+        settings = settings or self.settings_for(path)
+        if settings.packs:
+            pack = self._configured(settings)
+        else:
+            matching = [p for p in self._shipped_packs() if p.applies_to(path, title)]
+            pack = combine(matching) if matching else self.loader.load(FALLBACK_PACK)
+        return self._select(pack, settings)
+
+    def _shipped_packs(self) -> list[RulePack]:
         if self._shipped is None:
             self._shipped = self.loader.load_all()
-        matching = [p for p in self._shipped if p.applies_to(path, title)]
-        return combine(matching) if matching else self.loader.load(FALLBACK_PACK)
+        return self._shipped
+
+    def _configured(self, settings: Settings) -> RulePack:
+        if settings.packs not in self._combined:
+            packs = []
+            for reference in settings.packs:
+                try:
+                    packs.append(self.loader.load(reference))
+                except PackError as error:
+                    if error.path != reference or not settings.origins.get("packs", (None,))[-1].line:
+                        raise  # a broken pack file, or a pack named on the command line
+                    raise _at_setting(settings, "packs", f"{reference}: {error.problem}") from None
+            self._combined[settings.packs] = combine(packs)
+        return self._combined[settings.packs]
+
+    def _select(self, pack: RulePack, settings: Settings) -> RulePack:
+        """The pack with only the rules `enable`/`disable` let run; an entry that
+        names no known rule is a config error (a typo would silently do nothing)."""
+        if not settings.enable and not settings.disable:
+            return pack
+        key = (id(pack), settings.enable, settings.disable)
+        if key not in self._selected:
+            known = {rule.id for p in (*self._shipped_packs(), pack) for rule in p.rules}
+            for setting in ("enable", "disable"):
+                for entry in getattr(settings, setting):
+                    if not any(rule_id == entry or rule_id.startswith(f"{entry}-") for rule_id in known):
+                        close = sorted(k for k in known if entry.lower() in k.lower())[:3]
+                        hint = f"; did you mean {', '.join(close)}" if close else "; `protolint rules list` shows them"
+                        raise _at_setting(settings, setting, f"{entry!r} names no rule{hint}")
+            self._selected[key] = replace(pack, rules=tuple(r for r in pack.rules if settings.rule_selected(r.id)))
+        return self._selected[key]
 
     def check_text(self, text: str, path: str = "<string>") -> Result:
         doc = parse_document(text, path)
         return check_document(doc, self.packs_for(path, doc.title.title if doc.title else None))
 
     def run(self, paths: list[str]) -> Run:
-        files, problems = collect_files(paths)
+        files, problems = collect_files(paths, self.configuration)
         run = Run(problems=problems)
         for path in files:
             try:
@@ -116,23 +173,39 @@ class Linter:
             except UnreadableFile as error:
                 run.problems.append(Problem(str(path), str(error), error.line, error.column))
                 continue
-            run.results.append(self.check_text(text, str(path)))
+            settings = self.settings_for(str(path))
+            doc = parse_document(text, str(path))
+            pack = self.packs_for(str(path), doc.title.title if doc.title else None, settings)
+            run.results.append(check_document(doc, pack))
+            run.settings[str(path)] = settings
         return run
 
 
-def exit_code(run: Run, fail_on: str = "error", min_score: float | None = None) -> int:
+def _at_setting(settings: Settings, key: str, problem: str) -> UserError:
+    """An error about a configured value, placed where the value was set (the
+    last place, when per_file entries added to it)."""
+    origin = settings.origins.get(key, (None,))[-1]
+    if origin is None or origin.line is None:
+        return UserError(f"{key}: {problem}")
+    return ConfigError(origin.source, f"{key}: {problem}", origin.line)
+
+
+def exit_code(run: Run, fail_on: str | None = None, min_score: float | None = None) -> int:
     """0 pass; 1 a finding at or above `fail_on`, a failed verdict, or a score
-    under `min_score`; 2 when nothing at all could be checked."""
+    under `min_score`; 2 when nothing at all could be checked.  Without
+    arguments, each file's own settings decide (its config, else the defaults)."""
     from protolint.engine import SEVERITY_RANK
 
     if not run.results:
         return 2
-    if min_score is not None and any(r.score < min_score for r in run.results):
-        return 1
-    if fail_on == "never":
-        return 0
-    floor = SEVERITY_RANK[fail_on]
     for result in run.results:
-        if not result.passed or any(SEVERITY_RANK[f.severity] >= floor for f in result.findings):
+        settings = run.settings.get(result.path)
+        floor = fail_on or (settings.fail_on if settings else "error")
+        minimum = min_score if min_score is not None else (settings.min_score if settings else None)
+        if minimum is not None and result.score < minimum:
+            return 1
+        if floor == "never":
+            continue
+        if not result.passed or any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[floor] for f in result.findings):
             return 1
     return 0

@@ -1,17 +1,22 @@
-"""The JSON Schema of a rule pack, derived from the registered check kinds.
+"""The JSON Schemas protolint ships, and the pack schema derived from the
+registered check kinds.
 
-The shipped file `schemas/pack.schema.json` is this function's output (`make
-schema` writes it; a test keeps the two equal), so editors and the loader
-validate against the same vocabulary the engine runs.
+The shipped file `schemas/pack.schema.json` is `build_pack_schema()`'s output
+for the built-in kinds (`make schema` writes it; a test keeps the two equal), so
+editors and the loader validate against the same vocabulary the engine runs.
+When a pack uses a plugin's kind, the loader generates the schema again with
+that kind in it; the shipped file never names plugins.  The configuration
+schema is written by hand: it is the one source of the config vocabulary.
 """
 
 from __future__ import annotations
 
 import json
 from importlib import resources
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from protolint.checks import load_builtin_checks
+from protolint.checks import CheckKind, load_builtin_checks
 from protolint.selectors import SELECTOR_SCHEMA
 
 SCHEMA_ID = "https://protolint.dev/schemas/pack.schema.json"
@@ -35,8 +40,9 @@ RULE_PROPERTIES: dict[str, Any] = {
 }
 
 
-def build_pack_schema() -> dict[str, Any]:
-    kinds = load_builtin_checks()
+def build_pack_schema(kinds: Mapping[str, CheckKind] | None = None) -> dict[str, Any]:
+    """The pack schema for these check kinds (default: the built-ins)."""
+    kinds = load_builtin_checks() if kinds is None else kinds
     branches = []
     for name in sorted(kinds):
         kind = kinds[name]
@@ -89,9 +95,31 @@ def build_pack_schema() -> dict[str, Any]:
     }
 
 
+def _shipped(name: str) -> dict[str, Any]:
+    return json.loads(resources.files("protolint").joinpath(f"schemas/{name}.schema.json").read_text("utf-8"))
+
+
 def shipped_pack_schema() -> dict[str, Any]:
-    text = resources.files("protolint").joinpath("schemas/pack.schema.json").read_text("utf-8")
-    return json.loads(text)
+    return _shipped("pack")
+
+
+def installed_pack_schema() -> dict[str, Any]:
+    """The pack schema with every installed plugin's kinds (the shipped one when there are none)."""
+    from protolint.plugins import plugin_check_kinds
+
+    plugins = plugin_check_kinds()
+    return build_pack_schema({**load_builtin_checks(), **plugins}) if plugins else shipped_pack_schema()
+
+
+def config_schema() -> dict[str, Any]:
+    return _shipped("config")
+
+
+SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
+    "pack": installed_pack_schema,
+    "config": config_schema,
+}
+"""What `protolint schema NAME` prints: adding a schema is one entry here."""
 
 
 if __name__ == "__main__":

@@ -69,6 +69,10 @@ def check(name: str, parameters: dict[str, Any] | None = None, required: Iterabl
           prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
           reports_missing_sections: bool = False) -> Callable[[CheckFunction], CheckFunction]:
     def register(function: CheckFunction) -> CheckFunction:
+        known = REGISTRY.get(name)
+        if known and (known.function.__module__, known.function.__qualname__) != \
+                (function.__module__, function.__qualname__):
+            raise ValueError(f"check kind {name!r} is already registered by {known.function.__module__}")
         REGISTRY[name] = CheckKind(name, function, parameters or {}, tuple(required),
                                    tuple(requires_one_of), prepare, reports_missing_sections)
         return function
@@ -84,6 +88,7 @@ def locate(node: Node, offset: int) -> tuple[int, int]:
 
 
 def load_builtin_checks() -> dict[str, CheckKind]:
-    """Import the modules that register the shipped kinds (once)."""
+    """The shipped kinds (their modules imported once); plugin kinds share the
+    registry but not this list, so the shipped pack schema stays built-ins only."""
     from protolint.checks import presence, references, structure, text  # noqa: F401
-    return REGISTRY
+    return {name: kind for name, kind in REGISTRY.items() if kind.function.__module__.startswith(f"{__name__}.")}

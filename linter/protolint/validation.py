@@ -1,0 +1,100 @@
+"""Schema validation with line numbers, shared by packs and configuration files.
+
+Both are data a person writes; both are checked against a JSON Schema, and a
+mistake is reported as one sentence at the line that causes it.  The data and
+a map from JSON path to line come from one parse.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import yaml
+
+LineIndex = dict[tuple, int]
+
+
+def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
+    """One parse gives both the data and the node tree that knows its lines
+    (libyaml when the platform has it: packs are read on every run)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
+    try:
+        node = loader.get_single_node()
+        return node, (loader.construct_document(node) if node is not None else None)
+    finally:
+        loader.dispose()
+
+
+def yaml_error_place(error: yaml.YAMLError) -> tuple[str, int | None]:
+    """What a YAML syntax error says, and its 1-based line."""
+    mark = getattr(error, "problem_mark", None)
+    problem = getattr(error, "problem", None) or str(error)
+    return f"YAML syntax error: {problem}", (mark.line + 1 if mark else None)
+
+
+def line_index(node: yaml.Node, path: tuple = (), index: LineIndex | None = None) -> LineIndex:
+    """JSON path -> 1-based line, from the composed YAML tree, so every error can
+    point at the line that causes it."""
+    index = {} if index is None else index
+    index[path] = node.start_mark.line + 1
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            line_index(value, path + (key.value,), index)
+            index[path + (key.value,)] = key.start_mark.line + 1  # the key's line, not its value's
+    elif isinstance(node, yaml.SequenceNode):
+        for position, value in enumerate(node.value):
+            line_index(value, path + (position,), index)
+    return index
+
+
+def line_for(lines: LineIndex, path: tuple) -> int | None:
+    """The line of `path`, or of its nearest ancestor the index knows."""
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path)
+
+
+def first_error(validator: Any, data: Any, root: str) -> tuple[str, tuple] | None:
+    """The one schema error a person should read, worded, with its JSON path;
+    None when `data` is valid.  `root` names the document in messages."""
+    errors = sorted(validator.iter_errors(data), key=lambda e: list(e.absolute_path))
+    if not errors:
+        return None
+    error = _deepest(errors)
+    return _explain(error, root), tuple(error.absolute_path)
+
+
+def _deepest(errors: list) -> Any:
+    """Of several schema errors, the most specific, looking through `if/then`
+    branches to the key that is really wrong."""
+    import jsonschema
+
+    best = jsonschema.exceptions.best_match(errors, key=lambda e: (len(e.absolute_path), -len(e.context)))
+    while best.context and not _is_one_of_required(best):
+        best = jsonschema.exceptions.best_match(best.context)
+    return best
+
+
+def _is_one_of_required(error: Any) -> bool:
+    return error.validator == "anyOf" and all("required" in s for s in error.validator_value)
+
+
+def _explain(error: Any, root: str) -> str:
+    where = ".".join(str(p) for p in error.absolute_path) or root
+    validator = error.validator
+    if validator == "additionalProperties":
+        allowed = sorted(k for k in error.schema.get("properties", {}))
+        unexpected = sorted(set(error.instance) - set(allowed))
+        keys = ", ".join(repr(k) for k in unexpected)
+        return f"unknown key {keys} in {where}; valid keys: {', '.join(allowed)}"
+    if validator == "enum":
+        key = error.absolute_path[-1] if error.absolute_path else "value"
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return f"{error.instance!r} is not a valid {key}; choose one of: {choices}"
+    if validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else error.message
+        return f"{where} is missing required key {missing!r}"
+    if _is_one_of_required(error):
+        options = ", ".join(s["required"][0] for s in error.validator_value)
+        return f"{where} needs one of: {options}"
+    return f"{where}: {error.message}"
