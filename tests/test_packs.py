@@ -70,7 +70,7 @@ def test_user_pack_extends_core_and_overrides_a_rule(tmp_path):
 
 @pytest.mark.parametrize("text, line, rule_id, words", [
     ("pack: p\nrules:\n  - id: a\n    layer: L1\n  summary: [oops\n", 5, None, "YAML syntax error"),
-    ("pack: p\nrules:" + GOOD_RULE + "    colour: red\n", 3, "my-rule", "unknown key 'colour'"),
+    ("pack: p\nrules:" + GOOD_RULE + "    colour: red\n", 9, "my-rule", "unknown key 'colour'"),
     ("pack: p\nrules:" + GOOD_RULE.replace("check: present", "check: containz"), 8, "my-rule",
      "'containz' is not a valid check; choose one of: absent, consistent_names, contains"),
     ("pack: p\nrules:" + GOOD_RULE.replace("check: present", "check: contains\n    pattern: '(unclosed'"), 9,

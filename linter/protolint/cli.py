@@ -21,7 +21,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 rules_app = typer.Typer(no_args_is_help=True, help="List and explain the rules of the packs.")
 app.add_typer(rules_app, name="rules")
 
-COMMANDS = {"check", "rules"}
+COMMANDS = {"check", "rules", "config", "init", "schema"}
 
 
 class Format(str, Enum):
@@ -56,6 +56,31 @@ def _load_packs(references: list[str] | None) -> list:
         _fail(str(error))
 
 
+ConfigOption = Annotated[Optional[str], typer.Option(
+    "--config", metavar="FILE", help="Use this config file (YAML, or a pyproject.toml with [tool.protolint]) "
+                                     "instead of discovering one per file.")]
+IsolatedOption = Annotated[bool, typer.Option(
+    "--isolated", help="Ignore every config file: defaults and the command line only.")]
+PackOption = Annotated[Optional[list[str]], typer.Option(
+    "--pack", "-p", help="Pack name or path to a pack YAML; repeatable. Default: from the config, "
+                         "else by applies_to, else core.")]
+FailOnOption = Annotated[Optional[FailOn], typer.Option(
+    help="Lowest finding severity that fails the run. Default: from the config, else error.")]
+MinScoreOption = Annotated[Optional[float], typer.Option(
+    min=0, max=100, help="Also fail when a file's overall score is below this.")]
+
+
+def _configuration(config: str | None, isolated: bool, pack: list[str] | None,
+                   fail_on: FailOn | None, min_score: float | None):
+    """Config files with the command line on top; a bad config ends the command with exit 2."""
+    from protolint.config import Configuration
+    try:
+        return Configuration(config, isolated, overrides={
+            "packs": pack, "fail_on": fail_on.value if fail_on else None, "min_score": min_score})
+    except UserError as error:
+        _fail(str(error))
+
+
 def _version(value: bool) -> None:
     if value:
         print(f"protolint {__version__}")
@@ -70,19 +95,21 @@ def root(version: Annotated[Optional[bool], typer.Option(
 
 @app.command()
 def check(
-    paths: Annotated[list[str], typer.Argument(help="Protocol files or directories (searched for *.md).")],
-    pack: Annotated[Optional[list[str]], typer.Option(
-        "--pack", "-p", help="Pack name or path to a pack YAML; repeatable. Default: by applies_to, else core.")] = None,
+    paths: Annotated[list[str], typer.Argument(
+        help="Protocol files (always checked) or directories (walked for the config's include, *.md by default).")],
+    pack: PackOption = None,
     output_format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
-    fail_on: Annotated[FailOn, typer.Option(help="Lowest finding severity that fails the run.")] = FailOn.error,
-    min_score: Annotated[Optional[float], typer.Option(
-        min=0, max=100, help="Also fail when a file's overall score is below this.")] = None,
+    fail_on: FailOnOption = None,
+    min_score: MinScoreOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
 
+    configuration = _configuration(config, isolated, pack, fail_on, min_score)
     try:
-        linter = Linter(pack)
+        linter = Linter(configuration=configuration)
         run = linter.run(paths)
     except UserError as error:
         _fail(str(error))
@@ -97,7 +124,7 @@ def check(
 
         from protolint.report import text as text_report
         text_report.render(run, Console(highlight=False))
-    raise typer.Exit(exit_code(run, fail_on.value, min_score))
+    raise typer.Exit(exit_code(run))
 
 
 @rules_app.command("list")
@@ -136,6 +163,64 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. core-L
     close = [k for k in known if rule_id.lower() in k.lower()][:5]
     hint = f"; did you mean: {', '.join(close)}" if close else "; `protolint rules list` shows them all"
     _fail(f"no rule {rule_id!r}{hint}")
+
+
+@app.command("config")
+def show_config(
+    path: Annotated[Optional[str], typer.Argument(
+        help="The file (or directory) whose settings to show. Default: the working directory.")] = None,
+    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    pack: PackOption = None,
+    fail_on: FailOnOption = None,
+    min_score: MinScoreOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
+) -> None:
+    """Show the settings that apply to a file, and where each comes from."""
+    from pathlib import Path
+
+    from protolint.report import settings as settings_report
+
+    target = path or "."
+    if not Path(target).exists():
+        _fail(f"{target}: no such file or directory")
+    configuration = _configuration(config, isolated, pack, fail_on, min_score)
+    try:
+        settings = configuration.for_file(target)
+    except UserError as error:
+        _fail(str(error))
+    render = settings_report.render_json if output_format is Format.json else settings_report.render_text
+    sys.stdout.write(render(target, settings))
+
+
+@app.command()
+def init(directory: Annotated[str, typer.Argument(help="Where to write them.")] = ".") -> None:
+    """Write a commented protolint.yaml and a starter pack (protolint-pack.yaml); never overwrites."""
+    from pathlib import Path
+
+    from protolint.scaffold import write_starter
+    try:
+        written = write_starter(Path(directory))
+    except UserError as error:
+        _fail(str(error))
+    for target in written:
+        print(f"wrote {target}")
+    print("next: edit them, then `protolint config` shows what applies and `protolint check` uses them")
+
+
+@app.command()
+def schema(name: Annotated[str, typer.Argument(help="Which schema: pack or config.")]) -> None:
+    """Print a JSON Schema, for editors and other tools (pack: with installed plugins' check kinds)."""
+    import json
+
+    from protolint.schema import SCHEMAS
+    if name not in SCHEMAS:
+        _fail(f"no schema {name!r}; choose one of: {', '.join(SCHEMAS)}")
+    try:
+        document = SCHEMAS[name]()
+    except UserError as error:
+        _fail(str(error))
+    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
 
 
 def main() -> None:

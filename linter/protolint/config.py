@@ -224,7 +224,7 @@ class Configuration:
 def load_config(path: Path, required: bool) -> Settings | None:
     """One config file, validated.  A pyproject.toml without `[tool.protolint]`
     is None, or an error when the file was named on the command line."""
-    shown = _shown(path)
+    shown = shown_path(path)
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -357,7 +357,7 @@ def _pack_reference(reference: str, base: Path) -> str:
     return os.path.normpath(base / Path(reference).expanduser())
 
 
-def _shown(path: Path) -> str:
+def shown_path(path: str | Path) -> str:
     """A path as messages show it: relative to the working directory when under it."""
     absolute = os.path.abspath(path)
     relative = os.path.relpath(absolute)

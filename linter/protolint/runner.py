@@ -8,10 +8,11 @@ place, what is wrong) and the other files are still checked.
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from protolint.config import Configuration, Settings
+from protolint.config import Configuration, Settings, shown_path
 from protolint.engine import Result, check_document
 from protolint.errors import ConfigError, PackError, UserError
 from protolint.packs import PackLoader, RulePack, combine
@@ -135,11 +136,12 @@ class Linter:
             packs = []
             for reference in settings.packs:
                 try:
-                    packs.append(self.loader.load(reference))
+                    self.loader.resolve(reference)
                 except PackError as error:
-                    if error.path != reference or not settings.origins.get("packs", (None,))[-1].line:
-                        raise  # a broken pack file, or a pack named on the command line
-                    raise _at_setting(settings, "packs", f"{reference}: {error.problem}") from None
+                    if not settings.origins.get("packs", (None,))[-1].line:
+                        raise  # named on the command line: the error names it already
+                    raise _at_setting(settings, "packs", f"{shown_path(reference)}: {error.problem}") from None
+                packs.append(self.loader.load(reference))
             self._combined[settings.packs] = combine(packs)
         return self._combined[settings.packs]
 
@@ -154,8 +156,8 @@ class Linter:
             for setting in ("enable", "disable"):
                 for entry in getattr(settings, setting):
                     if not any(rule_id == entry or rule_id.startswith(f"{entry}-") for rule_id in known):
-                        close = sorted(k for k in known if entry.lower() in k.lower())[:3]
-                        hint = f"; did you mean {', '.join(close)}" if close else "; `protolint rules list` shows them"
+                        close = difflib.get_close_matches(entry, sorted(known), n=3, cutoff=0.75)
+                        hint = f"; did you mean {', '.join(close)}?" if close else "; `protolint rules list` shows them"
                         raise _at_setting(settings, setting, f"{entry!r} names no rule{hint}")
             self._selected[key] = replace(pack, rules=tuple(r for r in pack.rules if settings.rule_selected(r.id)))
         return self._selected[key]

@@ -61,7 +61,11 @@ def first_error(validator: Any, data: Any, root: str) -> tuple[str, tuple] | Non
     if not errors:
         return None
     error = _deepest(errors)
-    return _explain(error, root), tuple(error.absolute_path)
+    path = tuple(error.absolute_path)
+    if error.validator == "additionalProperties":  # point at the unknown key, not at its mapping
+        unknown = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+        path += tuple(unknown[:1])
+    return _explain(error, root), path
 
 
 def _deepest(errors: list) -> Any:
