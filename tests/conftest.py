@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,6 +21,23 @@ CORPUS = ROOT.parent / "shared" / "corpus" / "supertemplate"
 @pytest.fixture(scope="session")
 def loader() -> PackLoader:
     return PackLoader()
+
+
+def protolint(*args, cwd=ROOT, env=None) -> subprocess.CompletedProcess:
+    """The command line as users run it, in a real subprocess."""
+    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "protolint", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, env=environment, timeout=60)
+
+
+def init_repository(path: Path) -> Path:
+    """A git repository at `path`: where config discovery stops, and what .gitignore applies to."""
+    path.mkdir(parents=True, exist_ok=True)
+    if shutil.which("git"):
+        subprocess.run(["git", "init", "-q", str(path)], check=True)
+    else:
+        (path / ".git").mkdir()
+    return path
 
 
 def needs_corpus() -> pytest.MarkDecorator:

@@ -3,23 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
-from conftest import PROTOCOLS, ROOT
+from conftest import PROTOCOLS, protolint
 
 EXECUTION = PROTOCOLS / "release-execution" / "11-production-deployment.md"
 MANAGEMENT = PROTOCOLS / "release-management" / "11-production-deployment-release-management.md"
 NO_GUARDRAIL = PROTOCOLS / "release-execution" / "failing" / "no-guardrail.md"
-
-
-def protolint(*args, cwd=ROOT, env=None):
-    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "protolint", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env=environment, timeout=60)
 
 
 def test_bare_file_argument_is_check():

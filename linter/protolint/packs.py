@@ -8,6 +8,7 @@ any protocol is checked.
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
 import re
 from dataclasses import dataclass, field
@@ -204,16 +205,22 @@ class PackLoader:
                 wanted.setdefault(kind, position)
         if not wanted:
             return
-        from protolint.plugins import plugin_check_kinds
+        from protolint.plugins import plugin_check_kinds, plugin_kind_names
         try:
             found = plugin_check_kinds(set(wanted))
         except PluginError as error:
             position = wanted.get(error.kind, 0)
             raise PackError(source, str(error), lines.get(("rules", position, "check")),
                             _rule_id(data, ("rules", position))) from None
-        if found:
-            self.kinds = {**self.kinds, **found}
-            self.__dict__.pop("_validator", None)
+        self.kinds = {**self.kinds, **found}
+        self.__dict__.pop("_validator", None)
+        for kind, position in wanted.items():
+            if kind not in found:
+                known = sorted(set(self.kinds) | plugin_kind_names())
+                close = difflib.get_close_matches(kind, known, n=1)
+                hint = f"; did you mean {close[0]!r}?" if close else " (or install a plugin that provides it)"
+                raise PackError(source, f"{kind!r} is not a valid check; choose one of: {', '.join(known)}{hint}",
+                                lines.get(("rules", position, "check")), _rule_id(data, ("rules", position)))
 
     def _compile(self, data: dict, lines: LineIndex, source: str,
                  parents: list[RulePack]) -> RulePack:

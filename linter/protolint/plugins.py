@@ -20,6 +20,12 @@ from protolint.errors import PluginError
 GROUP = "protolint.checks"
 
 
+def plugin_kind_names() -> set[str]:
+    """The kinds installed plugins offer, without loading any of them."""
+    from importlib.metadata import entry_points
+    return {entry.name for entry in entry_points(group=GROUP)}
+
+
 def plugin_check_kinds(names: Collection[str] | None = None) -> dict[str, CheckKind]:
     """The plugin kinds called `names` (every installed one when None), loaded
     now; kinds no installed plugin offers are simply absent from the result."""
