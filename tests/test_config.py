@@ -223,23 +223,21 @@ def test_enable_and_disable_select_rules_by_id_or_prefix(repo):
     assert result.pack == "protocol-11-release-execution"  # the pack is still chosen by applies_to
 
 
-def test_a_rule_selection_entry_that_names_no_rule_is_an_error_at_its_line(repo):
+@pytest.mark.parametrize("text, line, words", [
+    ("fail_on: error\ndisable:\n  - core-L1-prerequisits\n", 2,
+     "disable: 'core-L1-prerequisits' names no rule; did you mean core-L1-prerequisites?"),
+    ("fail_on: error\npacks: [core, ./team.yaml]\n", 2, "packs: team.yaml: no such pack file"),
+    ("packs: [core, nonesuch]\n", 1, "packs: nonesuch: unknown pack 'nonesuch'; shipped packs: core"),
+])
+def test_a_configured_value_that_names_nothing_is_an_error_at_its_line(repo, monkeypatch, text, line, words):
     target = repo / EXECUTION.name
     shutil.copy(EXECUTION, target)
-    write(repo / "protolint.yaml", "fail_on: error\ndisable:\n  - core-L1-prerequisits\n")
+    write(repo / "protolint.yaml", text)
+    monkeypatch.chdir(repo)
     with pytest.raises(ConfigError) as caught:
         Linter(configuration=Configuration()).run([str(target)])
-    assert caught.value.line == 2
-    assert "'core-L1-prerequisits' names no rule; did you mean core-L1-prerequisites?" in str(caught.value)
-
-
-def test_a_configured_pack_that_is_missing_is_an_error_at_its_line(repo):
-    target = repo / EXECUTION.name
-    shutil.copy(EXECUTION, target)
-    write(repo / "protolint.yaml", "fail_on: error\npacks: [core, ./team.yaml]\n")
-    with pytest.raises(ConfigError) as caught:
-        Linter(configuration=Configuration()).run([str(target)])
-    assert caught.value.line == 2 and "team.yaml: no such pack file" in str(caught.value)
+    assert caught.value.line == line
+    assert str(caught.value).startswith(f"protolint.yaml:{line}: {words}")
 
 
 # ---------------------------------------------------------------- directory walks
