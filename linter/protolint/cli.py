@@ -42,7 +42,10 @@ def _stderr():
 
 
 def _fail(message: str) -> None:
-    _stderr().print(f"protolint: error: {message}", markup=False, highlight=False, soft_wrap=True)
+    """Exit 2 with the message; a message of several problems (a form) is one line each."""
+    stderr = _stderr()
+    for line in message.splitlines():
+        stderr.print(f"protolint: error: {line}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -77,12 +80,16 @@ def check(
     fail_on: Annotated[FailOn, typer.Option(help="Lowest finding severity that fails the run.")] = FailOn.error,
     min_score: Annotated[Optional[float], typer.Option(
         min=0, max=100, help="Also fail when a file's overall score is below this.")] = None,
+    form: Annotated[Optional[str], typer.Option(
+        help="Input form the protocol was generated from; form-bound rules compare against it.")] = None,
+    project_root: Annotated[Optional[str], typer.Option(
+        help="Project the protocol runs in; rules that check named scripts exist look here.")] = None,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
 
     try:
-        linter = Linter(pack)
+        linter = Linter(pack, form=form, project_root=project_root)
         run = linter.run(paths)
     except UserError as error:
         _fail(str(error))

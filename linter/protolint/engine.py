@@ -7,6 +7,8 @@ and scores, the report formats them.  Nothing here prints.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
 from protolint.document import Document
 from protolint.packs import Rule, RulePack
@@ -37,10 +39,13 @@ class Outcome:
     """Sections the rule needed and the document lacks: it could not run."""
     reports_missing: set[str] = field(default_factory=set)
     """Sections whose absence this rule's own findings report."""
+    skipped: str | None = None
+    """Why the rule could not run at all (no form, no project root); it then
+    neither passes nor fails and is left out of the score."""
 
     @property
     def failed(self) -> bool:
-        return bool(self.findings or self.blocked_by)
+        return self.skipped is None and bool(self.findings or self.blocked_by)
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,9 +75,28 @@ class Result:
         return [layer.id for layer in self.layers if layer.missing]
 
 
-def check_document(doc: Document, pack: RulePack) -> Result:
-    outcomes = [_run(rule, doc) for rule in pack.rules]
+@dataclass(frozen=True, slots=True)
+class Inputs:
+    """What a check may need besides the protocol: the form it was generated
+    from (form-bound rules) and the project it lives in (scripts that must exist)."""
+
+    form: dict[str, Any] | None = None
+    project_root: Path | None = None
+
+
+def check_document(doc: Document, pack: RulePack, inputs: Inputs = Inputs()) -> Result:
+    outcomes = check_rules(doc, pack, inputs)
+    return result_of(doc, pack, outcomes)
+
+
+def check_rules(doc: Document, pack: RulePack, inputs: Inputs = Inputs()) -> list[Outcome]:
+    """Every rule's outcome; the fixers read these to know what to mend."""
+    outcomes = [_run(rule, doc, inputs) for rule in pack.rules]
     _report_unexplained_blocks(outcomes, doc)
+    return outcomes
+
+
+def result_of(doc: Document, pack: RulePack, outcomes: list[Outcome]) -> Result:
     findings = sorted((f for o in outcomes for f in o.findings),
                       key=lambda f: (f.line, f.column, f.rule_id))
     layers = _score_layers(outcomes, pack)
@@ -84,18 +108,40 @@ def check_document(doc: Document, pack: RulePack) -> Result:
                   passed=not errors and score >= pack.threshold)
 
 
-def _run(rule: Rule, doc: Document) -> Outcome:
-    scope = rule.selector.resolve(doc)
-    if scope.missing and not rule.kind.reports_missing_sections:
-        return Outcome(rule, blocked_by=list(scope.missing))
+def _run(rule: Rule, doc: Document, inputs: Inputs) -> Outcome:
+    if rule.form_bound and inputs.form is None:
+        return _skip(rule, doc, "needs the input form: give --form FORM")
+    if rule.kind.needs_project_root and inputs.project_root is None:
+        return _skip(rule, doc, "needs the project root to look for files: give --project-root DIR")
     outcome = Outcome(rule)
-    for hit in rule.kind.function(scope, rule.params):
-        message = f"{rule.message} ({hit.detail})" if hit.detail else rule.message
-        outcome.findings.append(Finding(rule.id, rule.layer, rule.severity, message, doc.path,
-                                        hit.line, hit.column, hit.end_line or hit.line,
-                                        _section_at(doc, hit.line)))
-        outcome.reports_missing.update(hit.missing_sections)
+    for label, params, selector in _checks(rule, inputs):
+        scope = selector.resolve(doc)
+        scope.project_root = inputs.project_root
+        if scope.missing and not rule.kind.reports_missing_sections:
+            outcome.blocked_by.extend(m for m in scope.missing if m not in outcome.blocked_by)
+            continue
+        for hit in rule.kind.function(scope, params):
+            detail = "; ".join(part for part in (label, hit.detail) if part)
+            message = f"{rule.message} ({detail})" if detail else rule.message
+            outcome.findings.append(Finding(rule.id, rule.layer, rule.severity, message, doc.path,
+                                            hit.line, hit.column, hit.end_line or hit.line,
+                                            _section_at(doc, hit.line)))
+            outcome.reports_missing.update(hit.missing_sections)
     return outcome
+
+
+def _checks(rule: Rule, inputs: Inputs):
+    if not rule.form_bound:
+        return [("", rule.params, rule.selector)]
+    from protolint.binding import bind
+    return [(bound.label, bound.params, bound.selector)
+            for bound in bind(rule.template, rule.kind, inputs.form)]
+
+
+def _skip(rule: Rule, doc: Document, why: str) -> Outcome:
+    line = doc.title.line if doc.title else 1
+    return Outcome(rule, skipped=why, findings=[Finding(
+        rule.id, rule.layer, "info", f"not checked: {why}", doc.path, line, 1, line, None)])
 
 
 def _report_unexplained_blocks(outcomes: list[Outcome], doc: Document) -> None:
@@ -120,7 +166,7 @@ def _report_unexplained_blocks(outcomes: list[Outcome], doc: Document) -> None:
 def _score_layers(outcomes: list[Outcome], pack: RulePack) -> list[LayerScore]:
     layers = []
     for layer in pack.layers.values():
-        mine = [o for o in outcomes if o.rule.layer == layer.id]
+        mine = [o for o in outcomes if o.rule.layer == layer.id and o.skipped is None]
         if not mine:
             continue
         total = sum(o.rule.weight for o in mine)

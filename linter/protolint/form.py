@@ -238,8 +238,12 @@ class FormItem:
 
 def parse_form_path(expression: str) -> list[tuple[str, str | None]]:
     """`phases[*].steps[action_type=MUST]` → [("phases", "*"), ("steps", "action_type=MUST")];
-    raises ValueError for anything else."""
+    a trailing `|split` reads a comma-separated value as its parts
+    (`inputs_from[*].artifacts_consumed|split`).  Raises ValueError for anything else."""
     segments = []
+    expression, bar, option = expression.partition("|")
+    if bar and option.strip() != "split":
+        raise ValueError(f"bad form path option |{option}: only |split is known")
     for part in expression.split("."):
         match = _SEGMENT.fullmatch(part.strip())
         if not match:
@@ -248,6 +252,8 @@ def parse_form_path(expression: str) -> list[tuple[str, str | None]]:
         if flt is not None and flt != "*" and "=" not in flt:
             raise ValueError(f"bad filter [{flt}] in form path {expression!r}: use [*] or [field=value]")
         segments.append((match["key"], flt))
+    if bar:
+        segments.append(("|split", None))
     return segments
 
 
@@ -258,6 +264,11 @@ def select(data: dict, segments: list[tuple[str, str | None]]) -> Iterator[FormI
             yield FormItem(value, path, parents)
             return
         key, flt = segments[index]
+        if key == "|split":
+            for position, part in enumerate(p.strip() for p in str(value or "").split(",")):
+                if part:
+                    yield FormItem(part, f"{path}[{position}]", parents)
+            return
         if not isinstance(value, dict) or key not in value:
             return
         child = value[key]

@@ -100,3 +100,31 @@ def consistent_names(scope: Scope, params: dict) -> list[Hit]:
         if not any(needle.search(t.text) for t in target.nodes):
             hits.append(Hit(line, f"{name!r} (line {line}) does not appear in {target.description}"))
     return hits
+
+
+_SCRIPT = re.compile(r"(?<![\w./-])((?:[\w.-]+/)*[\w.-]+\.(?:py|sh|js|ts|rb|ps1))\b")
+
+
+@check("files_exist", parameters={
+    "extract": {"type": "string",
+                "description": "regex whose first group (or whole match) is a path (default: script files)"},
+    "min": {"type": "integer", "minimum": 0, "description": "paths required in the selection (default 1)"},
+}, needs_project_root=True)
+def files_exist(scope: Scope, params: dict) -> list[Hit]:
+    """Every file the selection names (a script in an automation command) exists
+    under the project root: a protocol that runs a missing script fails at run time."""
+    pattern = params.get("extract") or _SCRIPT
+    root = scope.project_root
+    hits: list[Hit] = []
+    named = 0
+    for node in scope.nodes:
+        for match in pattern.finditer(node.text):
+            name = match.group(1) if pattern.groups else match.group(0)
+            named += 1
+            if not (root / name).is_file():
+                line, column = locate(node, match.start())
+                hits.append(Hit(line, f"{name!r} does not exist under {root}", column=column))
+    wanted = params.get("min", 1)
+    if named < wanted:
+        hits.insert(0, Hit(scope.anchor_line, f"{named} file name(s) in {scope.description}, expected at least {wanted}"))
+    return hits
