@@ -21,7 +21,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 rules_app = typer.Typer(no_args_is_help=True, help="List and explain the rules of the packs.")
 app.add_typer(rules_app, name="rules")
 
-COMMANDS = {"check", "rules"}
+COMMANDS = {"check", "rules", "generate", "cycle"}
 
 
 class Format(str, Enum):
@@ -84,12 +84,21 @@ def check(
         help="Input form the protocol was generated from; form-bound rules compare against it.")] = None,
     project_root: Annotated[Optional[str], typer.Option(
         help="Project the protocol runs in; rules that check named scripts exist look here.")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes of failing rules, then check.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option(
+        "--unsafe-fixes", help="With --fix or --diff, also apply unsafe fixes (reordering sections).")] = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")] = False,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
 
     try:
         linter = Linter(pack, form=form, project_root=project_root)
+        if fix or diff:
+            changed = _apply_fixes(linter, paths, write=not diff, unsafe=unsafe_fixes)
+            if diff:
+                raise typer.Exit(1 if changed else 0)
         run = linter.run(paths)
     except UserError as error:
         _fail(str(error))
@@ -105,6 +114,109 @@ def check(
         from protolint.report import text as text_report
         text_report.render(run, Console(highlight=False))
     raise typer.Exit(exit_code(run, fail_on.value, min_score))
+
+
+def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> bool:
+    """Fix each file (atomically) or print the diff; say what was done and what was not."""
+    import difflib
+    from pathlib import Path
+
+    from protolint.fix import fix_text
+    from protolint.output import atomic_write
+    from protolint.parsing import parse_document
+    from protolint.runner import UnreadableFile, collect_files, read_protocol
+
+    stderr = _stderr()
+    files, _ = collect_files(paths)
+    changed = False
+    for path in files:
+        try:
+            text = read_protocol(path)
+        except UnreadableFile:
+            continue  # the check that follows reports it
+        doc = parse_document(text, str(path))
+        pack = linter.packs_for(str(path), doc.title.title if doc.title else None)
+        form = linter.form_for(pack)
+        report = fix_text(text, str(path), pack, form, linter.project_root, unsafe)
+        for rule_id, what in report.applied:
+            stderr.print(f"{path}: fixed {rule_id}: {what}", markup=False, highlight=False, soft_wrap=True)
+        for rule_id, why in report.unavailable.items():
+            stderr.print(f"{path}: cannot fix {rule_id}: {why}", markup=False, highlight=False, soft_wrap=True)
+        if report.unsafe:
+            stderr.print(f"{path}: {len(report.unsafe)} unsafe fix(es) not applied ({', '.join(report.unsafe)}); "
+                         "rerun with --unsafe-fixes", markup=False, highlight=False, soft_wrap=True)
+        if not report.changed:
+            continue
+        changed = True
+        if write:
+            atomic_write(Path(path), report.text.encode("utf-8"))
+        else:
+            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), report.text.splitlines(True),
+                                                       f"a/{path}", f"b/{path}"))
+    return changed
+
+
+@app.command()
+def cycle(
+    form: Annotated[str, typer.Argument(help="The input form (YAML) to generate from and check against.")],
+    profile: Annotated[Optional[str], typer.Option(
+        help="Generator profile: release-execution, release-management or generic. "
+             "Default: from the form's protocol number and name.")] = None,
+    from_draft: Annotated[Optional[str], typer.Option(
+        "--from", help="Start from this draft instead of generating one.")] = None,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", help="Where to write the final draft. Default: .cursor/ai-driven-workflow/<n-name>.md")] = None,
+    max_rounds: Annotated[int, typer.Option(min=1, max=100, help="Stop after this many rounds.")] = 10,
+    regenerate_cmd: Annotated[Optional[str], typer.Option(
+        help="External regenerator, e.g. an LLM command line; run without a shell. It gets the draft, "
+             "the JSON report and the form as {draft} {report} {form} (and PROTOLINT_* variables) and "
+             "writes the next draft to {output}.")] = None,
+    regenerate_timeout: Annotated[float, typer.Option(min=1, help="Seconds the regenerator may take.")] = 300,
+    report: Annotated[Optional[str], typer.Option(help="Write a JSON record of every round here.")] = None,
+    project_root: Annotated[Optional[str], typer.Option(help="Where the automation scripts must exist.")] = None,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Let the fixers reorder sections.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an output file edited by hand.")] = False,
+) -> None:
+    """Generate a protocol from FORM and refine it until every check passes; exit 0 pass, 1 stopped, 2 input error."""
+    import json
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from protolint.cycle import Regenerator, run_cycle
+    from protolint.form import load_form
+    from protolint.generate import PROFILES, default_output_path, default_profile, render
+    from protolint.output import atomic_write, write_protocol
+    from protolint.report.cycle import print_round, print_outcome
+    from protolint.runner import UnreadableFile, read_protocol
+
+    console = Console(highlight=False)
+    try:
+        loaded = load_form(form)
+        chosen = profile or default_profile(loaded)
+        if chosen not in PROFILES:
+            _fail(f"unknown profile {chosen!r}; profiles: {', '.join(PROFILES)}")
+        target = Path(output) if output else default_output_path(loaded)
+        if from_draft:
+            try:
+                draft, action = read_protocol(Path(from_draft)), "draft"
+            except UnreadableFile as why:
+                _fail(f"{from_draft}: {why}")
+        else:
+            draft, action = render(loaded, chosen), "generated"
+        regenerator = Regenerator.parse(regenerate_cmd, regenerate_timeout) if regenerate_cmd else None
+        root = Path(project_root).resolve() if project_root else None
+        console.print(f"cycle  {form} → {target}  profile {chosen}, pack {PROFILES[chosen].pack}", markup=False)
+        outcome = run_cycle(loaded, PROFILES[chosen].pack, draft, action=action, max_rounds=max_rounds,
+                            regenerator=regenerator, project_root=root, unsafe=unsafe_fixes, path=str(target),
+                            on_round=lambda r: print_round(console, r))
+        write_protocol(target, outcome.text, force=force)
+        if report:
+            atomic_write(Path(report), (json.dumps(outcome.as_json(), indent=2) + "\n").encode("utf-8"))
+    except UserError as error:
+        _fail(str(error))
+    print_outcome(console, outcome, str(target))
+    raise typer.Exit(0 if outcome.passed else 1)
 
 
 @rules_app.command("list")

@@ -69,6 +69,8 @@ class Result:
     score: float
     threshold: float
     passed: bool
+    unchecked: tuple[str, ...] = ()
+    """Form-bound rules not run because no form was given."""
 
     @property
     def missing_layers(self) -> list[str]:
@@ -105,12 +107,13 @@ def result_of(doc: Document, pack: RulePack, outcomes: list[Outcome]) -> Result:
     score = round(sum(w * s for w, s in weighted) / total, 1) if total else 100.0
     errors = any(o.failed and o.rule.severity == "error" for o in outcomes)
     return Result(doc.path, pack.name, findings, layers, score, pack.threshold,
-                  passed=not errors and score >= pack.threshold)
+                  passed=not errors and score >= pack.threshold,
+                  unchecked=tuple(o.rule.id for o in outcomes if o.skipped and not o.findings))
 
 
 def _run(rule: Rule, doc: Document, inputs: Inputs) -> Outcome:
     if rule.form_bound and inputs.form is None:
-        return _skip(rule, doc, "needs the input form: give --form FORM")
+        return Outcome(rule, skipped="needs the input form: give --form FORM")  # summed up in the report
     if rule.kind.needs_project_root and inputs.project_root is None:
         return _skip(rule, doc, "needs the project root to look for files: give --project-root DIR")
     outcome = Outcome(rule)

@@ -95,7 +95,7 @@ class Linter:
         self.forced: RulePack | None = (
             combine([self.loader.load(ref) for ref in pack_refs]) if pack_refs else None)
         self._shipped: list[RulePack] | None = None
-        self._forms: dict[str, dict] = {}
+        self._forms: dict[str, object] = {}
         self.form = str(form) if form is not None else None
         if self.form is not None:
             self._form_data(self.form)  # a bad form is an error before any file is read
@@ -104,16 +104,20 @@ class Linter:
             from protolint.errors import UserError
             raise UserError(f"{project_root}: --project-root is not a directory")
 
-    def _form_data(self, path: str) -> dict:
+    def _form_data(self, path: str):
         if path not in self._forms:
             from protolint.form import load_form
-            self._forms[path] = load_form(path).data
+            self._forms[path] = load_form(path)
         return self._forms[path]
 
-    def inputs_for(self, pack: RulePack) -> Inputs:
+    def form_for(self, pack: RulePack):
         """The form given on the command line, else the pack's default form."""
         form = self.form or pack.form
-        return Inputs(self._form_data(form) if form else None, self.project_root)
+        return self._form_data(form) if form else None
+
+    def inputs_for(self, pack: RulePack) -> Inputs:
+        form = self.form_for(pack)
+        return Inputs(form.data if form else None, self.project_root)
 
     def packs_for(self, path: str, title: str | None) -> RulePack:
         if self.forced is not None:

@@ -24,7 +24,9 @@ def protocol_numbers(text: str) -> set[int]:
 
 
 @check("protocol_refs", parameters={
-    "numbers": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 1},
+    "numbers": {"type": "array", "minItems": 1, "description": "each a number, or a list of alternatives",
+                "items": {"oneOf": [{"type": "integer", "minimum": 0},
+                                    {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2}]}},
 }, required=["numbers"])
 def protocol_refs(scope: Scope, params: dict) -> list[Hit]:
     """The selection refers to each listed protocol ("Protocol 12", "Protocols
@@ -34,10 +36,11 @@ def protocol_refs(scope: Scope, params: dict) -> list[Hit]:
     seen: set[int] = set()
     for node in scope.nodes:
         seen |= protocol_numbers(node.text)
-    missing = [n for n in params["numbers"] if n not in seen]
+    wanted = [n if isinstance(n, list) else [n] for n in params["numbers"]]
+    missing = [options for options in wanted if not seen.intersection(options)]
     if not missing:
         return []
-    listed = ", ".join(f"Protocol {n}" for n in missing)
+    listed = ", ".join("Protocol " + " or ".join(str(n) for n in options) for options in missing)
     return [Hit(scope.anchor_line, f"{listed} not referenced in {scope.description}")]
 
 

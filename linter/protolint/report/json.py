@@ -21,6 +21,7 @@ def result_to_dict(result: Result) -> dict:
         "score": result.score,
         "threshold": result.threshold,
         "missing_layers": result.missing_layers,
+        "unchecked": list(result.unchecked),
         "layers": [
             {"id": layer.id, "name": layer.name, "score": layer.score, "weight": layer.weight,
              "rules": layer.rules, "lost": list(layer.lost), "missing": layer.missing}

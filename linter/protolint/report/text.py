@@ -61,6 +61,9 @@ def render(run: Run, console: Console) -> None:
         for line in _finding_lines(result):
             console.print(line, soft_wrap=True)
         console.print(_layer_table(result))
+        if result.unchecked:
+            console.print(f"{len(result.unchecked)} form-bound rule(s) not checked: no input form "
+                          "(give --form FORM)", style="dim", soft_wrap=True)
         console.print(_verdict(result), soft_wrap=True)
         console.print()
     if len(run.results) > 1 or run.problems:
