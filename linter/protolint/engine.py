@@ -64,6 +64,8 @@ class Result:
     score: float
     threshold: float
     passed: bool
+    rules: tuple[Rule, ...] = ()
+    """Every rule that ran on this file, passing or not: SARIF and JUnit list them all."""
 
     @property
     def missing_layers(self) -> list[str]:
@@ -81,7 +83,7 @@ def check_document(doc: Document, pack: RulePack) -> Result:
     score = round(sum(w * s for w, s in weighted) / total, 1) if total else 100.0
     errors = any(o.failed and o.rule.severity == "error" for o in outcomes)
     return Result(doc.path, pack.name, findings, layers, score, pack.threshold,
-                  passed=not errors and score >= pack.threshold)
+                  passed=not errors and score >= pack.threshold, rules=pack.rules)
 
 
 def _run(rule: Rule, doc: Document) -> Outcome:
