@@ -6,8 +6,10 @@ often than it is asked anything else.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -27,6 +29,14 @@ COMMANDS = {"check", "rules", "generate", "cycle"}
 class Format(str, Enum):
     text = "text"
     json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+def _terminal_format() -> str:
+    """What stdout gets by default: annotations under GitHub Actions, else text."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
 class FailOn(str, Enum):
@@ -76,7 +86,11 @@ def check(
     paths: Annotated[list[str], typer.Argument(help="Protocol files or directories (searched for *.md).")],
     pack: Annotated[Optional[list[str]], typer.Option(
         "--pack", "-p", help="Pack name or path to a pack YAML; repeatable. Default: by applies_to, else core.")] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
+    output_format: Annotated[Optional[Format], typer.Option(
+        "--format", "-f", help="Report format. Default: text; github under GitHub Actions.")] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", dir_okay=False,
+        help="Write the report to this file; stdout still gets the default report.")] = None,
     fail_on: Annotated[FailOn, typer.Option(help="Lowest finding severity that fails the run.")] = FailOn.error,
     min_score: Annotated[Optional[float], typer.Option(
         min=0, max=100, help="Also fail when a file's overall score is below this.")] = None,
@@ -102,18 +116,41 @@ def check(
         run = linter.run(paths)
     except UserError as error:
         _fail(str(error))
-    stderr = _stderr()
-    for problem in run.problems:
-        stderr.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-    if output_format is Format.json:
-        from protolint.report import json as json_report
-        sys.stdout.write(json_report.render(run))
-    else:
+    _publish(run, output_format.value if output_format else _terminal_format(), output)
+    raise typer.Exit(exit_code(run, fail_on.value, min_score))
+
+
+def _publish(run, chosen: str, output: Path | None) -> None:
+    """The report in `chosen` goes to stdout, or with --output to that file
+    while stdout keeps the default report; the github report also appends
+    the step summary when GitHub provides a summary file."""
+    from protolint import report
+
+    on_stdout = _terminal_format() if output else chosen
+    if on_stdout != "github":  # github turns problems into annotations instead
+        stderr = _stderr()
+        for problem in run.problems:
+            stderr.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    if on_stdout == "text":
         from rich.console import Console
 
         from protolint.report import text as text_report
         text_report.render(run, Console(highlight=False))
-    raise typer.Exit(exit_code(run, fail_on.value, min_score))
+    else:
+        sys.stdout.write(report.render(run, on_stdout))
+    if output:
+        from protolint.atomic import write_text_atomic
+        try:
+            write_text_atomic(output, report.render(run, chosen))
+        except OSError as error:
+            _fail(f"{output}: cannot write the report: {error.strerror or error}")
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file and "github" in (chosen, on_stdout):
+        from protolint.report.github import append_step_summary
+        try:
+            append_step_summary(run, summary_file)
+        except OSError as error:
+            _fail(f"{summary_file}: cannot append the step summary: {error.strerror or error}")
 
 
 def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> bool:

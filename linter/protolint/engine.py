@@ -71,6 +71,8 @@ class Result:
     passed: bool
     unchecked: tuple[str, ...] = ()
     """Form-bound rules not run because no form was given."""
+    rules: tuple[Rule, ...] = ()
+    """Every rule that ran on this file, passing or not: SARIF and JUnit list them all."""
 
     @property
     def missing_layers(self) -> list[str]:
@@ -108,7 +110,8 @@ def result_of(doc: Document, pack: RulePack, outcomes: list[Outcome]) -> Result:
     errors = any(o.failed and o.rule.severity == "error" for o in outcomes)
     return Result(doc.path, pack.name, findings, layers, score, pack.threshold,
                   passed=not errors and score >= pack.threshold,
-                  unchecked=tuple(o.rule.id for o in outcomes if o.skipped and not o.findings))
+                  unchecked=tuple(o.rule.id for o in outcomes if o.skipped and not o.findings),
+                  rules=pack.rules)
 
 
 def _run(rule: Rule, doc: Document, inputs: Inputs) -> Outcome:

@@ -4,6 +4,8 @@ NO_COLOR (rich honours both)."""
 
 from __future__ import annotations
 
+import io
+
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -72,3 +74,10 @@ def render(run: Run, console: Console) -> None:
         if run.problems:
             summary += f"; {len(run.problems)} could not be read: " + ", ".join(p.path for p in run.problems)
         console.print(summary, soft_wrap=True)
+
+
+def render_plain(run: Run, width: int = 120) -> str:
+    """The same report without colour, for a file."""
+    buffer = io.StringIO()
+    render(run, Console(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False))
+    return buffer.getvalue()
