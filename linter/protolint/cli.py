@@ -77,18 +77,35 @@ def check(
     fail_on: Annotated[FailOn, typer.Option(help="Lowest finding severity that fails the run.")] = FailOn.error,
     min_score: Annotated[Optional[float], typer.Option(
         min=0, max=100, help="Also fail when a file's overall score is below this.")] = None,
+    # -- suppressions and baselines --
+    show_suppressed: Annotated[bool, typer.Option(
+        help="List the findings hidden by suppression comments or the baseline (text report).")] = False,
+    report_unused_suppressions: Annotated[bool, typer.Option(
+        help="Report suppression comments that hide nothing (protolint-unused-suppression).")] = False,
+    baseline: Annotated[Optional[str], typer.Option(
+        metavar="FILE", help="Report only findings not recorded in this baseline.")] = None,
+    write_baseline: Annotated[Optional[str], typer.Option(
+        metavar="FILE", help="Record today's findings in this baseline file and exit 0.")] = None,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
 
+    if baseline and write_baseline:
+        _fail("--baseline and --write-baseline exclude each other: writing records every finding")
     try:
-        linter = Linter(pack)
+        from protolint.baseline import Baseline
+        linter = Linter(pack, baseline=Baseline.load(baseline) if baseline else None,
+                        report_unused_suppressions=report_unused_suppressions)
         run = linter.run(paths)
     except UserError as error:
         _fail(str(error))
     stderr = _stderr()
     for problem in run.problems:
         stderr.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    for notice in (n for result in run.results for n in result.notices):
+        stderr.print(str(notice), markup=False, highlight=False, soft_wrap=True)
+    if write_baseline:
+        _write_baseline(write_baseline, run)
     if output_format is Format.json:
         from protolint.report import json as json_report
         sys.stdout.write(json_report.render(run))
@@ -96,8 +113,23 @@ def check(
         from rich.console import Console
 
         from protolint.report import text as text_report
-        text_report.render(run, Console(highlight=False))
+        text_report.render(run, Console(highlight=False), show_suppressed=show_suppressed)
     raise typer.Exit(exit_code(run, fail_on.value, min_score))
+
+
+def _write_baseline(path: str, run) -> None:
+    """Record the run's findings and stop: exit 0 once written (the point is to
+    accept today's findings), 2 when nothing could be checked or written."""
+    from protolint.baseline import write_baseline
+    if not run.results:
+        _fail(f"{path}: baseline not written: no file could be checked")
+    try:
+        count = write_baseline(path, run.results)
+    except UserError as error:
+        _fail(str(error))
+    _stderr().print(f"protolint: wrote {count} finding(s) of {len(run.results)} file(s) to {path}",
+                    markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(0)
 
 
 @rules_app.command("list")
