@@ -54,14 +54,16 @@ def test_json_shape_is_stable():
     assert set(data) == {"protolint", "schema_version", "files", "problems", "summary"}
     (file,) = data["files"]
     assert set(file) == {"path", "pack", "verdict", "score", "threshold", "missing_layers", "unchecked", "layers",
-                         "findings"}
+                         "findings", "suppressed", "warnings"}
     assert set(file["layers"][0]) == {"id", "name", "score", "weight", "rules", "lost", "missing"}
     finding = file["findings"][0]
-    assert set(finding) == {"rule", "layer", "severity", "message", "line", "column", "end_line", "section"}
+    assert set(finding) == {"rule", "layer", "severity", "message", "line", "column", "end_line", "section",
+                            "fingerprint"}
     assert (finding["rule"], finding["layer"], finding["line"], finding["section"]) == \
         ("P11E-guardrail", "L1", 5, "1. AI ROLE AND MISSION")
     assert data["summary"] == {"files": 1, "passed": 0, "failed": 1, "problems": 0,
-                               "findings": {"error": 1, "warning": 1, "info": 0}}
+                               "findings": {"error": 1, "warning": 1, "info": 0},
+                               "suppressed": 0, "baselined": 0}
 
 
 @pytest.mark.parametrize("args, code", [

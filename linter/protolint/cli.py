@@ -103,12 +103,26 @@ def check(
         "--unsafe-fixes", help="With --fix or --diff, also apply unsafe fixes (reordering sections).")] = False,
     diff: Annotated[bool, typer.Option(
         "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")] = False,
+    # -- suppressions and baselines --
+    show_suppressed: Annotated[bool, typer.Option(
+        help="List the findings hidden by suppression comments or the baseline (text report).")] = False,
+    report_unused_suppressions: Annotated[bool, typer.Option(
+        help="Report suppression comments that hide nothing (protolint-unused-suppression).")] = False,
+    baseline: Annotated[Optional[str], typer.Option(
+        metavar="FILE", help="Report only findings not recorded in this baseline.")] = None,
+    write_baseline: Annotated[Optional[str], typer.Option(
+        metavar="FILE", help="Record today's findings in this baseline file and exit 0.")] = None,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
 
+    if baseline and write_baseline:
+        _fail("--baseline and --write-baseline exclude each other: writing records every finding")
     try:
-        linter = Linter(pack, form=form, project_root=project_root)
+        from protolint.baseline import Baseline
+        linter = Linter(pack, form=form, project_root=project_root,
+                        baseline=Baseline.load(baseline) if baseline else None,
+                        report_unused_suppressions=report_unused_suppressions)
         if fix or diff:
             changed = _apply_fixes(linter, paths, write=not diff, unsafe=unsafe_fixes)
             if diff:
@@ -116,11 +130,13 @@ def check(
         run = linter.run(paths)
     except UserError as error:
         _fail(str(error))
-    _publish(run, output_format.value if output_format else _terminal_format(), output)
+    if write_baseline:
+        _write_baseline(write_baseline, run)
+    _publish(run, output_format.value if output_format else _terminal_format(), output, show_suppressed)
     raise typer.Exit(exit_code(run, fail_on.value, min_score))
 
 
-def _publish(run, chosen: str, output: Path | None) -> None:
+def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = False) -> None:
     """The report in `chosen` goes to stdout, or with --output to that file
     while stdout keeps the default report; the github report also appends
     the step summary when GitHub provides a summary file."""
@@ -131,11 +147,13 @@ def _publish(run, chosen: str, output: Path | None) -> None:
         stderr = _stderr()
         for problem in run.problems:
             stderr.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        for notice in (n for result in run.results for n in result.notices):
+            stderr.print(str(notice), markup=False, highlight=False, soft_wrap=True)
     if on_stdout == "text":
         from rich.console import Console
 
         from protolint.report import text as text_report
-        text_report.render(run, Console(highlight=False))
+        text_report.render(run, Console(highlight=False), show_suppressed=show_suppressed)
     else:
         sys.stdout.write(report.render(run, on_stdout))
     if output:
@@ -254,6 +272,21 @@ def cycle(
         _fail(str(error))
     print_outcome(console, outcome, str(target))
     raise typer.Exit(0 if outcome.passed else 1)
+
+
+def _write_baseline(path: str, run) -> None:
+    """Record the run's findings and stop: exit 0 once written (the point is to
+    accept today's findings), 2 when nothing could be checked or written."""
+    from protolint.baseline import write_baseline
+    if not run.results:
+        _fail(f"{path}: baseline not written: no file could be checked")
+    try:
+        count = write_baseline(path, run.results)
+    except UserError as error:
+        _fail(str(error))
+    _stderr().print(f"protolint: wrote {count} finding(s) of {len(run.results)} file(s) to {path}",
+                    markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(0)
 
 
 @rules_app.command("list")

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from protolint.engine import Inputs, Result, check_document
 from protolint.packs import PackLoader, RulePack, combine
 from protolint.parsing import parse_document
+
+if TYPE_CHECKING:
+    from protolint.baseline import Baseline
 
 MAX_BYTES = 10 * 1024 * 1024
 FALLBACK_PACK = "core"
@@ -89,9 +93,12 @@ def read_protocol(path: Path) -> str:
 class Linter:
     """Checks files against packs compiled once for the whole run."""
 
-    def __init__(self, pack_refs: list[str] | None = None, loader: PackLoader | None = None,
-                 form: str | Path | None = None, project_root: str | Path | None = None):
+    def __init__(self, pack_refs: list[str] | None = None, loader: PackLoader | None = None, *,
+                 form: str | Path | None = None, project_root: str | Path | None = None,
+                 baseline: Baseline | None = None, report_unused_suppressions: bool = False):
         self.loader = loader or PackLoader()
+        self.baseline = baseline
+        self.report_unused_suppressions = report_unused_suppressions
         self.forced: RulePack | None = (
             combine([self.loader.load(ref) for ref in pack_refs]) if pack_refs else None)
         self._shipped: list[RulePack] | None = None
@@ -130,7 +137,8 @@ class Linter:
     def check_text(self, text: str, path: str = "<string>") -> Result:
         doc = parse_document(text, path)
         pack = self.packs_for(path, doc.title.title if doc.title else None)
-        return check_document(doc, pack, self.inputs_for(pack))
+        return check_document(doc, pack, self.inputs_for(pack), baseline=self.baseline,
+                              report_unused_suppressions=self.report_unused_suppressions)
 
     def run(self, paths: list[str]) -> Run:
         files, problems = collect_files(paths)
