@@ -42,3 +42,11 @@ def init_repository(path: Path) -> Path:
 
 def needs_corpus() -> pytest.MarkDecorator:
     return pytest.mark.skipif(not CORPUS.is_dir(), reason=f"corpus not present at {CORPUS}")
+
+
+@pytest.fixture(autouse=True)
+def outside_github_actions(monkeypatch):
+    """Under GitHub Actions protolint defaults to annotations and writes a step
+    summary; tests start from a plain terminal wherever they run and opt in."""
+    for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
+        monkeypatch.delenv(name, raising=False)

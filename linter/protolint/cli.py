@@ -6,8 +6,10 @@ often than it is asked anything else.
 
 from __future__ import annotations
 
+import os
 import sys
 from enum import Enum
+from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
@@ -21,12 +23,25 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 rules_app = typer.Typer(no_args_is_help=True, help="List and explain the rules of the packs.")
 app.add_typer(rules_app, name="rules")
 
-COMMANDS = {"check", "rules", "config", "init", "schema"}
+COMMANDS = {"check", "rules", "generate", "cycle", "config", "init", "schema"}
 
 
 class Format(str, Enum):
     text = "text"
     json = "json"
+    github = "github"
+    sarif = "sarif"
+    junit = "junit"
+
+
+class SettingsFormat(str, Enum):
+    text = "text"
+    json = "json"
+
+
+def _terminal_format() -> str:
+    """What stdout gets by default: annotations under GitHub Actions, else text."""
+    return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
 class FailOn(str, Enum):
@@ -42,7 +57,10 @@ def _stderr():
 
 
 def _fail(message: str) -> None:
-    _stderr().print(f"protolint: error: {message}", markup=False, highlight=False, soft_wrap=True)
+    """Exit 2 with the message; a message of several problems (a form) is one line each."""
+    stderr = _stderr()
+    for line in message.splitlines():
+        stderr.print(f"protolint: error: {line}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -68,15 +86,20 @@ FailOnOption = Annotated[Optional[FailOn], typer.Option(
     help="Lowest finding severity that fails the run. Default: from the config, else error.")]
 MinScoreOption = Annotated[Optional[float], typer.Option(
     min=0, max=100, help="Also fail when a file's overall score is below this.")]
+FormOption = Annotated[Optional[str], typer.Option(
+    help="Input form the protocol was generated from; form-bound rules compare against it.")]
+ProjectRootOption = Annotated[Optional[str], typer.Option(
+    help="Project the protocol runs in; rules that check named scripts exist look here.")]
 
 
-def _configuration(config: str | None, isolated: bool, pack: list[str] | None,
-                   fail_on: FailOn | None, min_score: float | None):
+def _configuration(config: str | None, isolated: bool, pack: list[str] | None, fail_on: FailOn | None,
+                   min_score: float | None, form: str | None, project_root: str | None):
     """Config files with the command line on top; a bad config ends the command with exit 2."""
     from protolint.config import Configuration
     try:
         return Configuration(config, isolated, overrides={
-            "packs": pack, "fail_on": fail_on.value if fail_on else None, "min_score": min_score})
+            "packs": pack, "fail_on": fail_on.value if fail_on else None, "min_score": min_score,
+            "form": form, "project_root": project_root})
     except UserError as error:
         _fail(str(error))
 
@@ -98,33 +121,207 @@ def check(
     paths: Annotated[list[str], typer.Argument(
         help="Protocol files (always checked) or directories (walked for the config's include, *.md by default).")],
     pack: PackOption = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="Report format.")] = Format.text,
+    output_format: Annotated[Optional[Format], typer.Option(
+        "--format", "-f", help="Report format. Default: text; github under GitHub Actions.")] = None,
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", dir_okay=False,
+        help="Write the report to this file; stdout still gets the default report.")] = None,
     fail_on: FailOnOption = None,
     min_score: MinScoreOption = None,
+    form: FormOption = None,
+    project_root: ProjectRootOption = None,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes of failing rules, then check.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option(
+        "--unsafe-fixes", help="With --fix or --diff, also apply unsafe fixes (reordering sections).")] = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")] = False,
+    # -- suppressions and baselines --
+    show_suppressed: Annotated[bool, typer.Option(
+        help="List the findings hidden by suppression comments or the baseline (text report).")] = False,
+    report_unused_suppressions: Annotated[bool, typer.Option(
+        help="Report suppression comments that hide nothing (protolint-unused-suppression).")] = False,
+    baseline: Annotated[Optional[str], typer.Option(
+        metavar="FILE", help="Report only findings not recorded in this baseline.")] = None,
+    write_baseline: Annotated[Optional[str], typer.Option(
+        metavar="FILE", help="Record today's findings in this baseline file and exit 0.")] = None,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
 
-    configuration = _configuration(config, isolated, pack, fail_on, min_score)
+    if baseline and write_baseline:
+        _fail("--baseline and --write-baseline exclude each other: writing records every finding")
+    configuration = _configuration(config, isolated, pack, fail_on, min_score, form, project_root)
     try:
-        linter = Linter(configuration=configuration)
+        from protolint.baseline import Baseline
+        linter = Linter(configuration=configuration, baseline=Baseline.load(baseline) if baseline else None,
+                        report_unused_suppressions=report_unused_suppressions)
+        if fix or diff:
+            changed = _apply_fixes(linter, paths, write=not diff, unsafe=unsafe_fixes)
+            if diff:
+                raise typer.Exit(1 if changed else 0)
         run = linter.run(paths)
     except UserError as error:
         _fail(str(error))
-    stderr = _stderr()
-    for problem in run.problems:
-        stderr.print(str(problem), markup=False, highlight=False, soft_wrap=True)
-    if output_format is Format.json:
-        from protolint.report import json as json_report
-        sys.stdout.write(json_report.render(run))
-    else:
+    if write_baseline:
+        _write_baseline(write_baseline, run)
+    _publish(run, output_format.value if output_format else _terminal_format(), output, show_suppressed)
+    raise typer.Exit(exit_code(run))
+
+
+def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = False) -> None:
+    """The report in `chosen` goes to stdout, or with --output to that file
+    while stdout keeps the default report; the github report also appends
+    the step summary when GitHub provides a summary file."""
+    from protolint import report
+
+    on_stdout = _terminal_format() if output else chosen
+    if on_stdout != "github":  # github turns problems into annotations instead
+        stderr = _stderr()
+        for problem in run.problems:
+            stderr.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        for notice in (n for result in run.results for n in result.notices):
+            stderr.print(str(notice), markup=False, highlight=False, soft_wrap=True)
+    if on_stdout == "text":
         from rich.console import Console
 
         from protolint.report import text as text_report
-        text_report.render(run, Console(highlight=False))
-    raise typer.Exit(exit_code(run))
+        text_report.render(run, Console(highlight=False), show_suppressed=show_suppressed)
+    else:
+        sys.stdout.write(report.render(run, on_stdout))
+    if output:
+        from protolint.atomic import write_text_atomic
+        try:
+            write_text_atomic(output, report.render(run, chosen))
+        except OSError as error:
+            _fail(f"{output}: cannot write the report: {error.strerror or error}")
+    summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+    if summary_file and "github" in (chosen, on_stdout):
+        from protolint.report.github import append_step_summary
+        try:
+            append_step_summary(run, summary_file)
+        except OSError as error:
+            _fail(f"{summary_file}: cannot append the step summary: {error.strerror or error}")
+
+
+def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> bool:
+    """Fix each file (atomically) or print the diff; say what was done and what was not."""
+    import difflib
+    from pathlib import Path
+
+    from protolint.fix import fix_text
+    from protolint.output import atomic_write
+    from protolint.parsing import parse_document
+    from protolint.runner import UnreadableFile, collect_files, read_protocol
+
+    stderr = _stderr()
+    files, _ = collect_files(paths, linter.configuration)
+    changed = False
+    for path in files:
+        try:
+            text = read_protocol(path)
+        except UnreadableFile:
+            continue  # the check that follows reports it
+        doc = parse_document(text, str(path))
+        settings = linter.settings_for(str(path))
+        pack = linter.packs_for(str(path), doc.title.title if doc.title else None, settings)
+        report = fix_text(text, str(path), pack, linter.form_for(pack, settings),
+                          linter.project_root_for(settings), unsafe)
+        for rule_id, what in report.applied:
+            stderr.print(f"{path}: fixed {rule_id}: {what}", markup=False, highlight=False, soft_wrap=True)
+        for rule_id, why in report.unavailable.items():
+            stderr.print(f"{path}: cannot fix {rule_id}: {why}", markup=False, highlight=False, soft_wrap=True)
+        if report.unsafe:
+            stderr.print(f"{path}: {len(report.unsafe)} unsafe fix(es) not applied ({', '.join(report.unsafe)}); "
+                         "rerun with --unsafe-fixes", markup=False, highlight=False, soft_wrap=True)
+        if not report.changed:
+            continue
+        changed = True
+        if write:
+            atomic_write(Path(path), report.text.encode("utf-8"))
+        else:
+            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), report.text.splitlines(True),
+                                                       f"a/{path}", f"b/{path}"))
+    return changed
+
+
+@app.command()
+def cycle(
+    form: Annotated[str, typer.Argument(help="The input form (YAML) to generate from and check against.")],
+    profile: Annotated[Optional[str], typer.Option(
+        help="Generator profile: release-execution, release-management or generic. "
+             "Default: from the form's protocol number and name.")] = None,
+    from_draft: Annotated[Optional[str], typer.Option(
+        "--from", help="Start from this draft instead of generating one.")] = None,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", help="Where to write the final draft. Default: .cursor/ai-driven-workflow/<n-name>.md")] = None,
+    max_rounds: Annotated[int, typer.Option(min=1, max=100, help="Stop after this many rounds.")] = 10,
+    regenerate_cmd: Annotated[Optional[str], typer.Option(
+        help="External regenerator, e.g. an LLM command line; run without a shell. It gets the draft, "
+             "the JSON report and the form as {draft} {report} {form} (and PROTOLINT_* variables) and "
+             "writes the next draft to {output}.")] = None,
+    regenerate_timeout: Annotated[float, typer.Option(min=1, help="Seconds the regenerator may take.")] = 300,
+    report: Annotated[Optional[str], typer.Option(help="Write a JSON record of every round here.")] = None,
+    project_root: Annotated[Optional[str], typer.Option(help="Where the automation scripts must exist.")] = None,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Let the fixers reorder sections.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an output file edited by hand.")] = False,
+) -> None:
+    """Generate a protocol from FORM and refine it until every check passes; exit 0 pass, 1 stopped, 2 input error."""
+    import json
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from protolint.cycle import Regenerator, run_cycle
+    from protolint.form import load_form
+    from protolint.generate import PROFILES, default_output_path, default_profile, render
+    from protolint.output import atomic_write, write_protocol
+    from protolint.report.cycle import print_round, print_outcome
+    from protolint.runner import UnreadableFile, read_protocol
+
+    console = Console(highlight=False)
+    try:
+        loaded = load_form(form)
+        chosen = profile or default_profile(loaded)
+        if chosen not in PROFILES:
+            _fail(f"unknown profile {chosen!r}; profiles: {', '.join(PROFILES)}")
+        target = Path(output) if output else default_output_path(loaded)
+        if from_draft:
+            try:
+                draft, action = read_protocol(Path(from_draft)), "draft"
+            except UnreadableFile as why:
+                _fail(f"{from_draft}: {why}")
+        else:
+            draft, action = render(loaded, chosen), "generated"
+        regenerator = Regenerator.parse(regenerate_cmd, regenerate_timeout) if regenerate_cmd else None
+        root = Path(project_root).resolve() if project_root else None
+        console.print(f"cycle  {form} → {target}  profile {chosen}, pack {PROFILES[chosen].pack}", markup=False)
+        outcome = run_cycle(loaded, PROFILES[chosen].pack, draft, action=action, max_rounds=max_rounds,
+                            regenerator=regenerator, project_root=root, unsafe=unsafe_fixes, path=str(target),
+                            on_round=lambda r: print_round(console, r))
+        write_protocol(target, outcome.text, force=force)
+        if report:
+            atomic_write(Path(report), (json.dumps(outcome.as_json(), indent=2) + "\n").encode("utf-8"))
+    except UserError as error:
+        _fail(str(error))
+    print_outcome(console, outcome, str(target))
+    raise typer.Exit(0 if outcome.passed else 1)
+
+
+def _write_baseline(path: str, run) -> None:
+    """Record the run's findings and stop: exit 0 once written (the point is to
+    accept today's findings), 2 when nothing could be checked or written."""
+    from protolint.baseline import write_baseline
+    if not run.results:
+        _fail(f"{path}: baseline not written: no file could be checked")
+    try:
+        count = write_baseline(path, run.results)
+    except UserError as error:
+        _fail(str(error))
+    _stderr().print(f"protolint: wrote {count} finding(s) of {len(run.results)} file(s) to {path}",
+                    markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(0)
 
 
 @rules_app.command("list")
@@ -169,10 +366,13 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. core-L
 def show_config(
     path: Annotated[Optional[str], typer.Argument(
         help="The file (or directory) whose settings to show. Default: the working directory.")] = None,
-    output_format: Annotated[Format, typer.Option("--format", "-f", help="Output format.")] = Format.text,
+    output_format: Annotated[SettingsFormat, typer.Option(
+        "--format", "-f", help="Output format.")] = SettingsFormat.text,
     pack: PackOption = None,
     fail_on: FailOnOption = None,
     min_score: MinScoreOption = None,
+    form: FormOption = None,
+    project_root: ProjectRootOption = None,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
 ) -> None:
@@ -184,12 +384,12 @@ def show_config(
     target = path or "."
     if not Path(target).exists():
         _fail(f"{target}: no such file or directory")
-    configuration = _configuration(config, isolated, pack, fail_on, min_score)
+    configuration = _configuration(config, isolated, pack, fail_on, min_score, form, project_root)
     try:
         settings = configuration.for_file(target)
     except UserError as error:
         _fail(str(error))
-    render = settings_report.render_json if output_format is Format.json else settings_report.render_text
+    render = settings_report.render_json if output_format is SettingsFormat.json else settings_report.render_text
     sys.stdout.write(render(target, settings))
 
 

@@ -121,6 +121,10 @@ class Settings:
             return self
         if "packs" in given:  # paths stay as typed: relative to the working directory
             given["packs"] = tuple(given["packs"])
+        if "form" in given:
+            given["form"] = Path(given["form"])
+        if "project_root" in given:
+            given["project_root"] = Path(given["project_root"]).resolve()
         origins = {**self.origins, **{key: (COMMAND_LINE,) for key in given}}
         return replace(self, **given, origins=origins)
 

@@ -11,12 +11,16 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from protolint.config import Configuration, Settings, shown_path
-from protolint.engine import Result, check_document
+from protolint.engine import Inputs, Result, check_document
 from protolint.errors import ConfigError, PackError, UserError
 from protolint.packs import PackLoader, RulePack, combine
 from protolint.parsing import parse_document
+
+if TYPE_CHECKING:
+    from protolint.baseline import Baseline
 
 MAX_BYTES = 10 * 1024 * 1024
 FALLBACK_PACK = "core"
@@ -99,18 +103,53 @@ def read_protocol(path: Path) -> str:
 
 class Linter:
     """Checks files against packs compiled once for the whole run, each file
-    with the settings of its configuration.  `pack_refs` forces packs for every
-    file; without a `configuration`, no config file is read."""
+    with the settings of its configuration: packs, rule selection, form,
+    project root.  Without a `configuration` no config file is read, and
+    `pack_refs`, `form` and `project_root` stand for the command line."""
 
-    def __init__(self, pack_refs: list[str] | None = None, loader: PackLoader | None = None,
+    def __init__(self, pack_refs: list[str] | None = None, loader: PackLoader | None = None, *,
+                 form: str | Path | None = None, project_root: str | Path | None = None,
+                 baseline: Baseline | None = None, report_unused_suppressions: bool = False,
                  configuration: Configuration | None = None):
         self.loader = loader or PackLoader()
-        self.configuration = configuration or Configuration(isolated=True, overrides={"packs": pack_refs})
+        self.baseline = baseline
+        self.report_unused_suppressions = report_unused_suppressions
+        self.configuration = configuration or Configuration(isolated=True, overrides={
+            "packs": pack_refs, "form": form, "project_root": project_root})
         self._shipped: list[RulePack] | None = None
         self._combined: dict[tuple[str, ...], RulePack] = {}
         self._selected: dict[tuple, RulePack] = {}
-        if pack_refs:
-            self.packs_for("<string>", None)  # a bad pack fails now, before any file
+        self._forms: dict[str, object] = {}
+        self._roots: set[Path] = set()
+        given = self.configuration.overrides
+        if given.get("packs") or given.get("form") is not None or given.get("project_root") is not None:
+            # a bad pack, form or project root on the command line fails now, before any file is read
+            settings = self.configuration.defaults.overridden(given)
+            pack = self.packs_for("<string>", None, settings)
+            self.inputs_for(pack, settings)
+
+    def _form_data(self, path: str):
+        if path not in self._forms:
+            from protolint.form import load_form
+            self._forms[path] = load_form(path)
+        return self._forms[path]
+
+    def form_for(self, pack: RulePack, settings: Settings):
+        """The form of the command line or the configuration, else the pack's default form."""
+        form = settings.form or pack.form
+        return self._form_data(str(form)) if form else None
+
+    def project_root_for(self, settings: Settings) -> Path | None:
+        root = settings.project_root
+        if root is not None and root not in self._roots:
+            if not root.is_dir():
+                raise _at_setting(settings, "project_root", f"{root} is not a directory")
+            self._roots.add(root)
+        return root
+
+    def inputs_for(self, pack: RulePack, settings: Settings) -> Inputs:
+        form = self.form_for(pack, settings)
+        return Inputs(form.data if form else None, self.project_root_for(settings))
 
     def settings_for(self, path: str) -> Settings:
         """Everything configured for this file: packs, rule selection, form,
@@ -162,9 +201,12 @@ class Linter:
             self._selected[key] = replace(pack, rules=tuple(r for r in pack.rules if settings.rule_selected(r.id)))
         return self._selected[key]
 
-    def check_text(self, text: str, path: str = "<string>") -> Result:
+    def check_text(self, text: str, path: str = "<string>", settings: Settings | None = None) -> Result:
+        settings = settings or self.settings_for(path)
         doc = parse_document(text, path)
-        return check_document(doc, self.packs_for(path, doc.title.title if doc.title else None))
+        pack = self.packs_for(path, doc.title.title if doc.title else None, settings)
+        return check_document(doc, pack, self.inputs_for(pack, settings), baseline=self.baseline,
+                              report_unused_suppressions=self.report_unused_suppressions)
 
     def run(self, paths: list[str]) -> Run:
         files, problems = collect_files(paths, self.configuration)
@@ -176,9 +218,7 @@ class Linter:
                 run.problems.append(Problem(str(path), str(error), error.line, error.column))
                 continue
             settings = self.settings_for(str(path))
-            doc = parse_document(text, str(path))
-            pack = self.packs_for(str(path), doc.title.title if doc.title else None, settings)
-            run.results.append(check_document(doc, pack))
+            run.results.append(self.check_text(text, str(path), settings))
             run.settings[str(path)] = settings
         return run
 

@@ -6,11 +6,10 @@ Nothing is overwritten: when either file exists, neither is written.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from importlib import resources
 from pathlib import Path
 
+from protolint.atomic import write_text_atomic
 from protolint.errors import UserError
 
 STARTER_FILES = ("protolint.yaml", "protolint-pack.yaml")
@@ -28,20 +27,5 @@ def write_starter(directory: Path) -> list[Path]:
                         f"(move or delete {'it' if one else 'them'} to start afresh)")
     starter = resources.files("protolint").joinpath("starter")
     for target in targets:
-        _write_atomically(target, starter.joinpath(target.name).read_text(encoding="utf-8"))
+        write_text_atomic(target, starter.joinpath(target.name).read_text(encoding="utf-8"))
     return targets
-
-
-def _write_atomically(target: Path, text: str) -> None:
-    """A temporary file in the same directory, then renamed: a reader never sees half a file."""
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(temporary, 0o666 & ~umask)  # as a plain open() would have made it, not mkstemp's 0600
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise

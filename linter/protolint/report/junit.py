@@ -1,0 +1,102 @@
+"""JUnit XML, for CI systems that chart test reports: one <testsuite> per file,
+one <testcase> per rule that ran (a <failure> when it failed) and one for the
+file's verdict, so a file that fails on its score alone shows up too.  A file
+that could not be read is a testsuite with one <error>."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from collections import defaultdict
+
+from protolint.engine import Finding, Result
+from protolint.runner import Problem, Run
+
+NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+"""Characters XML 1.0 cannot carry even escaped (control characters in a protocol's text)."""
+
+
+def _blocked(result: Result) -> dict[str, str]:
+    """Rules that lost their layer points, by id, with the reason as the layer
+    table prints it (`rule-id` or `rule-id (no section 'x')`, see LayerScore.lost)."""
+    return {entry.split(" ", 1)[0]: entry for layer in result.layers for entry in layer.lost}
+
+
+def _finding_line(finding: Finding) -> str:
+    return f"{finding.path}:{finding.line}:{finding.column}: {finding.severity}: {finding.message}"
+
+
+def _verdict_reasons(result: Result, failed_errors: list[str]) -> str:
+    reasons = []
+    if result.score < result.threshold:
+        reasons.append(f"score {result.score:g} < threshold {result.threshold:g}")
+    if failed_errors:
+        reasons.append(f"error rule(s) failed: {', '.join(failed_errors)}")
+    if result.missing_layers:
+        reasons.append(f"missing layer(s): {', '.join(result.missing_layers)}")
+    return "; ".join(reasons)
+
+
+def _suite(result: Result) -> ET.Element:
+    suite = ET.Element("testsuite", name=result.path)
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (("pack", result.pack), ("verdict", "PASS" if result.passed else "FAIL"),
+                        ("score", f"{result.score:g}"), ("threshold", f"{result.threshold:g}"),
+                        ("missing_layers", ",".join(result.missing_layers))):
+        ET.SubElement(properties, "property", name=name, value=value)
+
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for finding in result.findings:
+        by_rule[finding.rule_id].append(finding)
+    blocked = _blocked(result)
+    failures, failed_errors = 0, []
+    for rule in result.rules:
+        case = ET.SubElement(suite, "testcase", classname=rule.layer, name=rule.id)
+        findings = by_rule.get(rule.id)
+        if not findings and rule.id not in blocked:
+            continue
+        failures += 1
+        if rule.severity == "error":
+            failed_errors.append(rule.id)
+        if findings:
+            message = findings[0].message if len(findings) == 1 else f"{len(findings)} findings: {rule.message}"
+            text = "\n".join(_finding_line(f) for f in findings)
+        else:
+            message = f"{rule.message}: could not run, {blocked[rule.id]}"
+            text = f"{result.path}: {message}"
+        failure = ET.SubElement(case, "failure", message=message, type=rule.severity)
+        failure.text = text
+
+    verdict = ET.SubElement(suite, "testcase", classname=result.pack, name="verdict")
+    if not result.passed:
+        failures += 1
+        reasons = _verdict_reasons(result, failed_errors)
+        failure = ET.SubElement(verdict, "failure", message=f"FAIL: {reasons}", type="verdict")
+        failure.text = f"{result.path}: FAIL, score {result.score:g} (threshold {result.threshold:g}): {reasons}"
+    suite.set("tests", str(len(result.rules) + 1))
+    suite.set("failures", str(failures))
+    suite.set("errors", "0")
+    suite.set("skipped", "0")
+    return suite
+
+
+def _problem_suite(problem: Problem) -> ET.Element:
+    suite = ET.Element("testsuite", name=problem.path, tests="1", failures="0", errors="1", skipped="0")
+    case = ET.SubElement(suite, "testcase", classname="protolint", name="read")
+    error = ET.SubElement(case, "error", message=problem.message, type="unreadable")
+    error.text = str(problem)
+    return suite
+
+
+def render(run: Run) -> str:
+    root = ET.Element("testsuites", name="protolint")
+    suites = [_suite(r) for r in run.results] + [_problem_suite(p) for p in run.problems]
+    root.extend(suites)
+    for total in ("tests", "failures", "errors"):
+        root.set(total, str(sum(int(s.get(total)) for s in suites)))
+    for element in root.iter():
+        element.text = element.text and NOT_XML.sub("\ufffd", element.text)
+        for name, value in list(element.attrib.items()):
+            element.set(name, NOT_XML.sub("\ufffd", value))
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
