@@ -12,7 +12,7 @@ import jsonschema
 import pytest
 
 import protolint.config as config_module
-from conftest import PROTOCOLS, init_repository, protolint
+from conftest import FIXTURES, PROTOCOLS, init_repository, protolint
 from protolint.config import Configuration, load_config
 from protolint.errors import ConfigError, PackError, UserError
 from protolint.packs import PackLoader, shipped_packs_dir
@@ -21,6 +21,7 @@ from protolint.schema import config_schema, shipped_pack_schema
 
 EXECUTION = PROTOCOLS / "release-execution" / "11-production-deployment.md"
 NO_GUARDRAIL = PROTOCOLS / "release-execution" / "failing" / "no-guardrail.md"
+FORM = FIXTURES / "forms" / "protocol-input-form-11-deployment.yaml"
 needs_git = pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
 
 
@@ -228,6 +229,8 @@ def test_enable_and_disable_select_rules_by_id_or_prefix(repo):
      "disable: 'core-L1-prerequisits' names no rule; did you mean core-L1-prerequisites?"),
     ("fail_on: error\npacks: [core, ./team.yaml]\n", 2, "packs: team.yaml: no such pack file"),
     ("packs: [core, nonesuch]\n", 1, "packs: nonesuch: unknown pack 'nonesuch'; shipped packs: core"),
+    ("fail_on: error\nform: forms/none.yaml\n", 2, "form: forms/none.yaml: no such form file"),
+    ("project_root: nowhere\n", 1, "project_root: nowhere is not a directory"),
 ])
 def test_a_configured_value_that_names_nothing_is_an_error_at_its_line(repo, monkeypatch, text, line, words):
     target = repo / EXECUTION.name
@@ -238,6 +241,25 @@ def test_a_configured_value_that_names_nothing_is_an_error_at_its_line(repo, mon
         Linter(configuration=Configuration()).run([str(target)])
     assert caught.value.line == line
     assert str(caught.value).startswith(f"protolint.yaml:{line}: {words}")
+
+
+def test_form_and_project_root_from_the_config_reach_the_checks(repo):
+    target = repo / EXECUTION.name
+    shutil.copy(EXECUTION, target)
+    unchecked = "not checked: needs the project root"
+
+    def result():
+        return Linter(configuration=Configuration()).run([str(target)]).results[0]
+
+    before = result()
+    assert before.unchecked and any(unchecked in f.message for f in before.findings)
+    write(repo / "protolint.yaml", f"project_root: {FIXTURES / 'project'}\nform: {FORM.name}\n")
+    shutil.copy(FORM, repo / FORM.name)
+    settings = Configuration().for_file(target)
+    assert (settings.project_root, settings.form) == (FIXTURES / "project", repo / FORM.name)
+    after = result()
+    assert not after.unchecked  # the form-bound rules ran against the configured form
+    assert not any(unchecked in f.message for f in after.findings)
 
 
 # ---------------------------------------------------------------- directory walks

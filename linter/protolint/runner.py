@@ -136,6 +136,9 @@ class Linter:
 
     def form_for(self, pack: RulePack, settings: Settings):
         """The form of the command line or the configuration, else the pack's default form."""
+        configured = settings.origins.get("form", (None,))[-1]
+        if settings.form is not None and not settings.form.exists() and configured and configured.line:
+            raise _at_setting(settings, "form", f"{shown_path(settings.form)}: no such form file")
         form = settings.form or pack.form
         return self._form_data(str(form)) if form else None
 
@@ -143,7 +146,7 @@ class Linter:
         root = settings.project_root
         if root is not None and root not in self._roots:
             if not root.is_dir():
-                raise _at_setting(settings, "project_root", f"{root} is not a directory")
+                raise _at_setting(settings, "project_root", f"{shown_path(root)} is not a directory")
             self._roots.add(root)
         return root
 
