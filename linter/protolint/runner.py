@@ -192,7 +192,7 @@ class Linter:
         names no known rule is a config error (a typo would silently do nothing)."""
         if not settings.enable and not settings.disable:
             return pack
-        key = (id(pack), settings.enable, settings.disable)
+        key = (pack.name, pack.source, tuple(rule.id for rule in pack.rules), settings.enable, settings.disable)
         if key not in self._selected:
             known = {rule.id for p in (*self._shipped_packs(), pack) for rule in p.rules}
             for setting in ("enable", "disable"):
