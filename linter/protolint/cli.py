@@ -23,7 +23,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 rules_app = typer.Typer(no_args_is_help=True, help="List and explain the rules of the packs.")
 app.add_typer(rules_app, name="rules")
 
-COMMANDS = {"check", "rules", "generate", "cycle", "config", "init", "schema"}
+COMMANDS = {"check", "config", "cycle", "generate", "init", "rules", "schema"}
 
 
 class Format(str, Enum):
@@ -322,6 +322,52 @@ def _write_baseline(path: str, run) -> None:
     _stderr().print(f"protolint: wrote {count} finding(s) of {len(run.results)} file(s) to {path}",
                     markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(0)
+
+
+@app.command()
+def generate(
+    form: Annotated[str, typer.Argument(help="The filled input form (YAML).")],
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", help="Where to write; `-` prints to stdout. "
+                               "Default: .cursor/ai-driven-workflow/<number>-<name>.md")] = None,
+    profile: Annotated[Optional[str], typer.Option(
+        help="release-execution, release-management or generic. Default: release-execution for "
+             "11-production-deployment, release-management for 11-production-deployment-release-management, "
+             "else generic.")] = None,
+    template: Annotated[Optional[str], typer.Option(
+        help="Render this Jinja2 template (same context as the shipped ones) instead of the profile's.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite OUT even if it holds content protolint did not write.")] = False,
+) -> None:
+    """Write a protocol from an input form; exit 2 on an invalid form or a refused overwrite."""
+    from pathlib import Path
+
+    from protolint.form import FormError, load_form
+    from protolint.generate import PROFILES, default_output_path, default_profile, render
+    from protolint.output import write_protocol
+
+    if profile is not None and profile not in PROFILES:
+        _fail(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
+    try:
+        loaded = load_form(form)
+    except FormError as error:
+        stderr = _stderr()
+        for line, problem in error.problems:
+            place = f"{error.path}:{line}" if line else error.path
+            stderr.print(f"{place}: error: {problem}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    chosen = profile or default_profile(loaded)
+    try:
+        text = render(loaded, chosen, Path(template) if template else None)
+        if output == "-":
+            sys.stdout.write(text)
+            return
+        path = Path(output) if output else default_output_path(loaded)
+        write_protocol(path, text, force=force)
+    except UserError as error:
+        _fail(str(error))
+    print(f"wrote {path} (profile {chosen}); "
+          f"run `protolint check {path} --pack {PROFILES[chosen].pack} --form {form}`")
 
 
 @rules_app.command("list")
