@@ -129,9 +129,9 @@ class Settings:
         return replace(self, **given, origins=origins)
 
     def rule_selected(self, rule_id: str) -> bool:
-        if any(_names(entry, rule_id) for entry in self.disable):
+        if any(names_rule(entry, rule_id) for entry in self.disable):
             return False
-        return not self.enable or any(_names(entry, rule_id) for entry in self.enable)
+        return not self.enable or any(names_rule(entry, rule_id) for entry in self.enable)
 
     def relative(self, path: str | Path) -> str:
         """`path` relative to `base`, as globs see it; a path outside `base` keeps
@@ -158,7 +158,8 @@ class Settings:
         return _spec(self.exclude)
 
 
-def _names(entry: str, rule_id: str) -> bool:
+def names_rule(entry: str, rule_id: str) -> bool:
+    """An `enable`/`disable` entry names a rule by its id or an id prefix ending at a dash."""
     return rule_id == entry or rule_id.startswith(f"{entry}-")
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from protolint.config import Configuration, Settings, shown_path
+from protolint.config import COMMAND_LINE, Configuration, Settings, names_rule, shown_path
 from protolint.engine import Inputs, Result, check_document
 from protolint.errors import ConfigError, PackError, UserError
 from protolint.packs import PackLoader, RulePack, combine
@@ -197,7 +197,7 @@ class Linter:
             known = {rule.id for p in (*self._shipped_packs(), pack) for rule in p.rules}
             for setting in ("enable", "disable"):
                 for entry in getattr(settings, setting):
-                    if not any(rule_id == entry or rule_id.startswith(f"{entry}-") for rule_id in known):
+                    if not any(names_rule(entry, rule_id) for rule_id in known):
                         close = difflib.get_close_matches(entry, sorted(known), n=3, cutoff=0.75)
                         hint = f"; did you mean {', '.join(close)}?" if close else "; `protolint rules list` shows them"
                         raise _at_setting(settings, setting, f"{entry!r} names no rule{hint}")
@@ -230,6 +230,8 @@ def _at_setting(settings: Settings, key: str, problem: str) -> UserError:
     """An error about a configured value, placed where the value was set (the
     last place, when per_file entries added to it)."""
     origin = settings.origins.get(key, (None,))[-1]
+    if origin == COMMAND_LINE:
+        return UserError(f"--{key.replace('_', '-')}: {problem}")
     if origin is None or origin.line is None:
         return UserError(f"{key}: {problem}")
     return ConfigError(origin.source, f"{key}: {problem}", origin.line)
