@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import PROTOCOLS, ROOT
+from conftest import FIXTURES, PROTOCOLS, ROOT
 
 EXECUTION = PROTOCOLS / "release-execution" / "11-production-deployment.md"
 MANAGEMENT = PROTOCOLS / "release-management" / "11-production-deployment-release-management.md"
@@ -36,7 +36,8 @@ def test_packs_chosen_by_applies_to():
 
 
 def test_failing_protocol_text_output_and_exit_1():
-    result = protolint("--pack", "protocol-11-release-execution", NO_GUARDRAIL)
+    result = protolint("--pack", "protocol-11-release-execution", NO_GUARDRAIL,
+                       "--project-root", str(FIXTURES / "project"))
     assert result.returncode == 1
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"{NO_GUARDRAIL}:5:1  error    P11E-guardrail  ")
@@ -47,18 +48,22 @@ def test_failing_protocol_text_output_and_exit_1():
 
 
 def test_json_shape_is_stable():
-    result = protolint("--format", "json", "--pack", "protocol-11-release-execution", NO_GUARDRAIL)
+    result = protolint("--format", "json", "--pack", "protocol-11-release-execution", NO_GUARDRAIL,
+                       "--project-root", str(FIXTURES / "project"))
     data = json.loads(result.stdout)
     assert set(data) == {"protolint", "schema_version", "files", "problems", "summary"}
     (file,) = data["files"]
-    assert set(file) == {"path", "pack", "verdict", "score", "threshold", "missing_layers", "layers", "findings"}
+    assert set(file) == {"path", "pack", "verdict", "score", "threshold", "missing_layers", "unchecked", "layers",
+                         "findings", "suppressed", "warnings"}
     assert set(file["layers"][0]) == {"id", "name", "score", "weight", "rules", "lost", "missing"}
     finding = file["findings"][0]
-    assert set(finding) == {"rule", "layer", "severity", "message", "line", "column", "end_line", "section"}
+    assert set(finding) == {"rule", "layer", "severity", "message", "line", "column", "end_line", "section",
+                            "fingerprint"}
     assert (finding["rule"], finding["layer"], finding["line"], finding["section"]) == \
         ("P11E-guardrail", "L1", 5, "1. AI ROLE AND MISSION")
     assert data["summary"] == {"files": 1, "passed": 0, "failed": 1, "problems": 0,
-                               "findings": {"error": 1, "warning": 1, "info": 0}}
+                               "findings": {"error": 1, "warning": 1, "info": 0},
+                               "suppressed": 0, "baselined": 0}
 
 
 @pytest.mark.parametrize("args, code", [

@@ -5,15 +5,20 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import PROTOCOLS
+from conftest import FIXTURES, PROTOCOLS
 from protolint.runner import Linter, read_protocol
 
 EXECUTION = "protocol-11-release-execution"
 MANAGEMENT = "protocol-11-release-management"
+# Each seed with the form version it was written against.
+FORMS = {EXECUTION: FIXTURES / "forms" / "protocol-input-form-11-deployment-b999fbd.yaml",
+         MANAGEMENT: FIXTURES / "forms" / "protocol-input-form-11-deployment-3d628b3.yaml"}
+PROJECT = FIXTURES / "project"
 
 
-def check(path, pack=None):
-    return Linter([pack] if pack else None).check_text(read_protocol(path), str(path))
+def check(path, pack=None, form=None):
+    return Linter([pack] if pack else None, form=form, project_root=PROJECT).check_text(
+        read_protocol(path), str(path))
 
 
 @pytest.mark.parametrize("path, pack", [
@@ -21,7 +26,7 @@ def check(path, pack=None):
     (PROTOCOLS / "release-management" / "11-production-deployment-release-management.md", MANAGEMENT),
 ])
 def test_passing_fixture_passes_its_seed_pack_chosen_by_file_name(path, pack):
-    result = check(path)
+    result = check(path, form=FORMS[pack])
     assert result.pack == pack
     assert result.findings == []
     assert result.passed and result.score == 100.0
@@ -31,13 +36,15 @@ def test_passing_fixture_passes_its_seed_pack_chosen_by_file_name(path, pack):
 @pytest.mark.parametrize("variant, expected", [
     ("no-guardrail", {("P11E-guardrail", "L1"), ("core-L1-guardrail", "L1")}),
     ("no-quality-gates", {("P11E-sections-present", "L3"), ("core-L2-quality-gates", "L2")}),
-    ("steps-without-markers", {("P11E-step-markers", "L3"), ("core-L3-action-markers", "L3")}),
-    ("unfenced-communication", {("P11E-communication-fenced", "L4"), ("core-L4-templates-fenced", "L4")}),
+    ("steps-without-markers", {("P11E-step-markers", "L3"), ("core-L3-action-markers", "L3"),
+                               ("form-L3-step-markers", "L3")}),
+    ("unfenced-communication", {("P11E-communication-fenced", "L4"), ("core-L4-templates-fenced", "L4"),
+                                ("form-L4-prompts", "L4")}),
     ("no-handoff-to-12", {("P11E-completion-command", "L3")}),
     ("sections-out-of-order", {("P11E-sections-order", "L3")}),
 ])
 def test_failing_fixture_triggers_exactly_its_rules(variant, expected):
-    result = check(PROTOCOLS / "release-execution" / "failing" / f"{variant}.md", EXECUTION)
+    result = check(PROTOCOLS / "release-execution" / "failing" / f"{variant}.md", EXECUTION, FORMS[EXECUTION])
     assert {(f.rule_id, f.layer) for f in result.findings} == expected
     assert not result.passed
 
@@ -59,3 +66,30 @@ def test_the_same_protocol_under_the_other_seed_pack_fails_for_the_right_reasons
     assert "P11M-sections-present" in ids  # RELEASE MANAGEMENT WORKFLOW is absent
     assert "P11M-approval-request" in ids  # the execution spec has no [APPROVAL REQUEST]
     assert not result.passed
+
+
+def test_without_a_form_the_form_bound_rules_are_skipped_not_failed():
+    path = PROTOCOLS / "release-execution" / "11-production-deployment.md"
+    result = Linter().check_text(read_protocol(path), str(path))
+    assert set(result.unchecked) >= {"form-L3-step-markers", "form-L2-gates", "P11E-form-domain"}
+    # the project root is the other input: its one rule says so as an info finding
+    assert [(f.rule_id, f.severity) for f in result.findings] == [("P11E-scripts-exist", "info")]
+    assert result.findings[0].message.startswith("not checked: needs the project root")
+    assert result.passed and result.score == 100.0
+
+
+def test_form_bound_rules_fail_against_another_form_version():
+    path = PROTOCOLS / "release-execution" / "11-production-deployment.md"
+    result = check(path, EXECUTION, FORMS[MANAGEMENT])
+    failing = {f.rule_id for f in result.findings if f.severity != "info"}
+    assert {"form-L3-step-markers", "form-L3-step-details", "form-L3-evidence", "form-L2-gates",
+            "form-L3-hooks", "form-L4-prompts", "form-L4-errors", "P11E-form-domain"} <= failing
+    assert not result.passed
+
+
+def test_scripts_must_exist_under_the_project_root(tmp_path):
+    path = PROTOCOLS / "release-execution" / "11-production-deployment.md"
+    result = Linter(form=FORMS[EXECUTION], project_root=tmp_path).check_text(read_protocol(path), str(path))
+    missing = sorted(f.message.split("'")[1] for f in result.findings if f.rule_id == "P11E-scripts-exist")
+    assert missing == ["scripts/collect_perf.py", "scripts/deploy_backend.sh",
+                       "scripts/rollback_backend.sh", "scripts/validation_gates.py"]

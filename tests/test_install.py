@@ -1,5 +1,6 @@
-"""The built wheel carries the shipped packs: installed into a fresh venv and run
-from an unrelated directory, `protolint rules list` shows every pack."""
+"""The built wheel carries the shipped packs and templates: installed into a
+fresh venv and run from an unrelated directory, `protolint rules list` shows
+every pack and `protolint generate` renders a form."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import venv
 
 import pytest
 
-from conftest import PROTOCOLS, ROOT
+from conftest import FIXTURES, PROTOCOLS, ROOT
 
 pytestmark = pytest.mark.slow
 
@@ -34,3 +35,9 @@ def test_wheel_installs_and_finds_its_packs(tmp_path):
     checked = subprocess.run([str(python), "-m", "protolint", str(fixture)], cwd=elsewhere,
                              capture_output=True, text=True, timeout=60)
     assert checked.returncode == 0 and "PASS" in checked.stdout
+    form = FIXTURES / "forms" / "protocol-input-form-11-deployment-b999fbd.yaml"
+    generated = subprocess.run([str(env_dir / "bin" / "protolint"), "generate", str(form)], cwd=elsewhere,
+                               capture_output=True, text=True, timeout=60)
+    assert generated.returncode == 0, generated.stderr
+    protocol = elsewhere / ".cursor" / "ai-driven-workflow" / "11-production-deployment.md"
+    assert protocol.read_text(encoding="utf-8").startswith("# PROTOCOL 11: PRODUCTION DEPLOYMENT")

@@ -38,12 +38,13 @@ def test_shipped_schema_is_the_generated_one():
         "run `make schema` after changing a check kind"
 
 
-def test_the_three_packs_ship_and_seed_packs_extend_core(loader):
-    assert {"core", "protocol-11-release-execution", "protocol-11-release-management"} <= set(shipped_pack_names())
+def test_the_packs_ship_and_seed_packs_extend_core_and_form(loader):
+    assert {"core", "form", "protocol-11-release-execution", "protocol-11-release-management"} <= set(shipped_pack_names())
     for name in ("protocol-11-release-execution", "protocol-11-release-management"):
         pack = loader.load(name)
-        assert pack.lineage == (name, "core")
+        assert pack.lineage == (name, "core", "form")
         assert any(r.id.startswith("core-") for r in pack.rules)
+        assert any(r.id.startswith("form-") and r.form_bound for r in pack.rules)
         assert "core-L1-prerequisites" not in {r.id for r in pack.rules}  # disabled by the seed packs
 
 
@@ -100,5 +101,5 @@ def test_extends_cycle_names_the_chain(tmp_path):
 
 
 def test_unknown_pack_name_lists_choices():
-    with pytest.raises(PackError, match="shipped packs: core, protocol-11-release-execution"):
+    with pytest.raises(PackError, match="shipped packs: core, form, protocol-11-release-execution"):
         PackLoader().load("cor")

@@ -4,26 +4,35 @@ own rule alone, so the documentation cannot drift from the behaviour."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from protolint.engine import check_document
+import yaml
+
+from protolint.engine import Inputs, check_document
 from protolint.packs import PackLoader, RulePack
 from protolint.parsing import parse_document
 
 _loader = PackLoader()
+# The project the examples' automation commands run in (for files_exist rules).
+_project = Path(__file__).parent / "data" / "example-project"
 RULES = {rule.id: rule for pack in _loader.load_all() for rule in pack.rules}
 
 
 def _fails(rule, text: str) -> bool:
     alone = RulePack(name="alone", description="", source="", layers=_loader.load("core").layers,
                      threshold=0, rules=(rule,))
-    result = check_document(parse_document(text, "example.md"), alone)
+    form = yaml.safe_load(rule.examples["form"]) if "form" in rule.examples else None
+    result = check_document(parse_document(text, "example.md"), alone, Inputs(form, _project))
     return any(layer.lost for layer in result.layers)
 
 
 @pytest.mark.parametrize("rule_id", sorted(RULES))
 def test_rule_has_both_examples(rule_id):
-    assert set(RULES[rule_id].examples) == {"pass", "fail"}, f"{rule_id} needs examples.pass and examples.fail"
+    examples = RULES[rule_id].examples
+    assert {"pass", "fail"} <= set(examples), f"{rule_id} needs examples.pass and examples.fail"
+    assert ("form" in examples) == RULES[rule_id].form_bound, f"{rule_id}: examples.form iff form-bound"
 
 
 @pytest.mark.parametrize("rule_id", sorted(r for r in RULES if "pass" in RULES[r].examples))

@@ -23,7 +23,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 rules_app = typer.Typer(no_args_is_help=True, help="List and explain the rules of the packs.")
 app.add_typer(rules_app, name="rules")
 
-COMMANDS = {"check", "rules"}
+COMMANDS = {"check", "cycle", "generate", "rules"}
 
 
 class Format(str, Enum):
@@ -52,7 +52,10 @@ def _stderr():
 
 
 def _fail(message: str) -> None:
-    _stderr().print(f"protolint: error: {message}", markup=False, highlight=False, soft_wrap=True)
+    """Exit 2 with the message; a message of several problems (a form) is one line each."""
+    stderr = _stderr()
+    for line in message.splitlines():
+        stderr.print(f"protolint: error: {line}", markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -91,20 +94,49 @@ def check(
     fail_on: Annotated[FailOn, typer.Option(help="Lowest finding severity that fails the run.")] = FailOn.error,
     min_score: Annotated[Optional[float], typer.Option(
         min=0, max=100, help="Also fail when a file's overall score is below this.")] = None,
+    form: Annotated[Optional[str], typer.Option(
+        help="Input form the protocol was generated from; form-bound rules compare against it.")] = None,
+    project_root: Annotated[Optional[str], typer.Option(
+        help="Project the protocol runs in; rules that check named scripts exist look here.")] = None,
+    fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes of failing rules, then check.")] = False,
+    unsafe_fixes: Annotated[bool, typer.Option(
+        "--unsafe-fixes", help="With --fix or --diff, also apply unsafe fixes (reordering sections).")] = False,
+    diff: Annotated[bool, typer.Option(
+        "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")] = False,
+    # -- suppressions and baselines --
+    show_suppressed: Annotated[bool, typer.Option(
+        help="List the findings hidden by suppression comments or the baseline (text report).")] = False,
+    report_unused_suppressions: Annotated[bool, typer.Option(
+        help="Report suppression comments that hide nothing (protolint-unused-suppression).")] = False,
+    baseline: Annotated[Optional[str], typer.Option(
+        metavar="FILE", help="Report only findings not recorded in this baseline.")] = None,
+    write_baseline: Annotated[Optional[str], typer.Option(
+        metavar="FILE", help="Record today's findings in this baseline file and exit 0.")] = None,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
 
+    if baseline and write_baseline:
+        _fail("--baseline and --write-baseline exclude each other: writing records every finding")
     try:
-        linter = Linter(pack)
+        from protolint.baseline import Baseline
+        linter = Linter(pack, form=form, project_root=project_root,
+                        baseline=Baseline.load(baseline) if baseline else None,
+                        report_unused_suppressions=report_unused_suppressions)
+        if fix or diff:
+            changed = _apply_fixes(linter, paths, write=not diff, unsafe=unsafe_fixes)
+            if diff:
+                raise typer.Exit(1 if changed else 0)
         run = linter.run(paths)
     except UserError as error:
         _fail(str(error))
-    _publish(run, output_format.value if output_format else _terminal_format(), output)
+    if write_baseline:
+        _write_baseline(write_baseline, run)
+    _publish(run, output_format.value if output_format else _terminal_format(), output, show_suppressed)
     raise typer.Exit(exit_code(run, fail_on.value, min_score))
 
 
-def _publish(run, chosen: str, output: Path | None) -> None:
+def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = False) -> None:
     """The report in `chosen` goes to stdout, or with --output to that file
     while stdout keeps the default report; the github report also appends
     the step summary when GitHub provides a summary file."""
@@ -115,11 +147,13 @@ def _publish(run, chosen: str, output: Path | None) -> None:
         stderr = _stderr()
         for problem in run.problems:
             stderr.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+        for notice in (n for result in run.results for n in result.notices):
+            stderr.print(str(notice), markup=False, highlight=False, soft_wrap=True)
     if on_stdout == "text":
         from rich.console import Console
 
         from protolint.report import text as text_report
-        text_report.render(run, Console(highlight=False))
+        text_report.render(run, Console(highlight=False), show_suppressed=show_suppressed)
     else:
         sys.stdout.write(report.render(run, on_stdout))
     if output:
@@ -135,6 +169,170 @@ def _publish(run, chosen: str, output: Path | None) -> None:
             append_step_summary(run, summary_file)
         except OSError as error:
             _fail(f"{summary_file}: cannot append the step summary: {error.strerror or error}")
+
+
+def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> bool:
+    """Fix each file (atomically) or print the diff; say what was done and what was not."""
+    import difflib
+    from pathlib import Path
+
+    from protolint.fix import fix_text
+    from protolint.output import atomic_write
+    from protolint.parsing import parse_document
+    from protolint.runner import UnreadableFile, collect_files, read_protocol
+
+    stderr = _stderr()
+    files, _ = collect_files(paths)
+    changed = False
+    for path in files:
+        try:
+            text = read_protocol(path)
+        except UnreadableFile:
+            continue  # the check that follows reports it
+        doc = parse_document(text, str(path))
+        pack = linter.packs_for(str(path), doc.title.title if doc.title else None)
+        form = linter.form_for(pack)
+        report = fix_text(text, str(path), pack, form, linter.project_root, unsafe)
+        for rule_id, what in report.applied:
+            stderr.print(f"{path}: fixed {rule_id}: {what}", markup=False, highlight=False, soft_wrap=True)
+        for rule_id, why in report.unavailable.items():
+            stderr.print(f"{path}: cannot fix {rule_id}: {why}", markup=False, highlight=False, soft_wrap=True)
+        if report.unsafe:
+            stderr.print(f"{path}: {len(report.unsafe)} unsafe fix(es) not applied ({', '.join(report.unsafe)}); "
+                         "rerun with --unsafe-fixes", markup=False, highlight=False, soft_wrap=True)
+        if not report.changed:
+            continue
+        changed = True
+        if write:
+            atomic_write(Path(path), report.text.encode("utf-8"))
+        else:
+            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), report.text.splitlines(True),
+                                                       f"a/{path}", f"b/{path}"))
+    return changed
+
+
+@app.command()
+def cycle(
+    form: Annotated[str, typer.Argument(help="The input form (YAML) to generate from and check against.")],
+    profile: Annotated[Optional[str], typer.Option(
+        help="Generator profile: release-execution, release-management or generic. "
+             "Default: from the form's protocol number and name.")] = None,
+    from_draft: Annotated[Optional[str], typer.Option(
+        "--from", help="Start from this draft instead of generating one.")] = None,
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", help="Where to write the final draft. Default: .cursor/ai-driven-workflow/<n-name>.md")] = None,
+    max_rounds: Annotated[int, typer.Option(min=1, max=100, help="Stop after this many rounds.")] = 10,
+    regenerate_cmd: Annotated[Optional[str], typer.Option(
+        help="External regenerator, e.g. an LLM command line; run without a shell. It gets the draft, "
+             "the JSON report and the form as {draft} {report} {form} (and PROTOLINT_* variables) and "
+             "writes the next draft to {output}.")] = None,
+    regenerate_timeout: Annotated[float, typer.Option(min=1, help="Seconds the regenerator may take.")] = 300,
+    report: Annotated[Optional[str], typer.Option(help="Write a JSON record of every round here.")] = None,
+    project_root: Annotated[Optional[str], typer.Option(help="Where the automation scripts must exist.")] = None,
+    unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Let the fixers reorder sections.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an output file edited by hand.")] = False,
+) -> None:
+    """Generate a protocol from FORM and refine it until every check passes; exit 0 pass, 1 stopped, 2 input error."""
+    import json
+    from pathlib import Path
+
+    from rich.console import Console
+
+    from protolint.cycle import Regenerator, run_cycle
+    from protolint.form import load_form
+    from protolint.generate import PROFILES, default_output_path, default_profile, render
+    from protolint.output import atomic_write, write_protocol
+    from protolint.report.cycle import print_round, print_outcome
+    from protolint.runner import UnreadableFile, read_protocol
+
+    console = Console(highlight=False)
+    try:
+        loaded = load_form(form)
+        chosen = profile or default_profile(loaded)
+        if chosen not in PROFILES:
+            _fail(f"unknown profile {chosen!r}; profiles: {', '.join(PROFILES)}")
+        target = Path(output) if output else default_output_path(loaded)
+        if from_draft:
+            try:
+                draft, action = read_protocol(Path(from_draft)), "draft"
+            except UnreadableFile as why:
+                _fail(f"{from_draft}: {why}")
+        else:
+            draft, action = render(loaded, chosen), "generated"
+        regenerator = Regenerator.parse(regenerate_cmd, regenerate_timeout) if regenerate_cmd else None
+        root = Path(project_root).resolve() if project_root else None
+        console.print(f"cycle  {form} → {target}  profile {chosen}, pack {PROFILES[chosen].pack}", markup=False)
+        outcome = run_cycle(loaded, PROFILES[chosen].pack, draft, action=action, max_rounds=max_rounds,
+                            regenerator=regenerator, project_root=root, unsafe=unsafe_fixes, path=str(target),
+                            on_round=lambda r: print_round(console, r))
+        write_protocol(target, outcome.text, force=force)
+        if report:
+            atomic_write(Path(report), (json.dumps(outcome.as_json(), indent=2) + "\n").encode("utf-8"))
+    except UserError as error:
+        _fail(str(error))
+    print_outcome(console, outcome, str(target))
+    raise typer.Exit(0 if outcome.passed else 1)
+
+
+def _write_baseline(path: str, run) -> None:
+    """Record the run's findings and stop: exit 0 once written (the point is to
+    accept today's findings), 2 when nothing could be checked or written."""
+    from protolint.baseline import write_baseline
+    if not run.results:
+        _fail(f"{path}: baseline not written: no file could be checked")
+    try:
+        count = write_baseline(path, run.results)
+    except UserError as error:
+        _fail(str(error))
+    _stderr().print(f"protolint: wrote {count} finding(s) of {len(run.results)} file(s) to {path}",
+                    markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(0)
+
+
+@app.command()
+def generate(
+    form: Annotated[str, typer.Argument(help="The filled input form (YAML).")],
+    output: Annotated[Optional[str], typer.Option(
+        "--output", "-o", help="Where to write; `-` prints to stdout. "
+                               "Default: .cursor/ai-driven-workflow/<number>-<name>.md")] = None,
+    profile: Annotated[Optional[str], typer.Option(
+        help="release-execution, release-management or generic. Default: release-execution for "
+             "11-production-deployment, release-management for 11-production-deployment-release-management, "
+             "else generic.")] = None,
+    template: Annotated[Optional[str], typer.Option(
+        help="Render this Jinja2 template (same context as the shipped ones) instead of the profile's.")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Overwrite OUT even if it holds content protolint did not write.")] = False,
+) -> None:
+    """Write a protocol from an input form; exit 2 on an invalid form or a refused overwrite."""
+    from pathlib import Path
+
+    from protolint.form import FormError, load_form
+    from protolint.generate import PROFILES, default_output_path, default_profile, render
+    from protolint.output import write_protocol
+
+    if profile is not None and profile not in PROFILES:
+        _fail(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
+    try:
+        loaded = load_form(form)
+    except FormError as error:
+        stderr = _stderr()
+        for line, problem in error.problems:
+            place = f"{error.path}:{line}" if line else error.path
+            stderr.print(f"{place}: error: {problem}", markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(2)
+    chosen = profile or default_profile(loaded)
+    try:
+        text = render(loaded, chosen, Path(template) if template else None)
+        if output == "-":
+            sys.stdout.write(text)
+            return
+        path = Path(output) if output else default_output_path(loaded)
+        write_protocol(path, text, force=force)
+    except UserError as error:
+        _fail(str(error))
+    print(f"wrote {path} (profile {chosen}); "
+          f"run `protolint check {path} --pack {PROFILES[chosen].pack} --form {form}`")
 
 
 @rules_app.command("list")

@@ -108,6 +108,28 @@ class Bold(Node):
     column: int = 1
 
 
+@dataclass(frozen=True, slots=True)
+class Directive:
+    """A `<!-- protolint-… -->` comment as written, found by the parser (so one
+    inside a code block or code span is not a directive).  What it suppresses
+    is decided against a pack, in `suppressions.py`."""
+
+    action: str
+    """`disable`, `enable`, `disable-next-line` or `disable-file`."""
+    rules: tuple[str, ...]
+    """Rule ids as written; empty means every rule."""
+    line: int
+    column: int
+    end_line: int
+    """Last line of the comment: `disable-next-line` looks below it."""
+    problem: str | None = None
+    """Why the comment cannot be used (a misspelt action, a bad rule list)."""
+
+    @property
+    def text(self) -> str:
+        return " ".join((f"protolint-{self.action}", *self.rules))
+
+
 @dataclass(slots=True)
 class Document:
     path: str
@@ -123,6 +145,8 @@ class Document:
     markers: list[Marker]
     bold: list[Bold]
     front_matter: str | None = None
+    directives: list[Directive] = field(default_factory=list)
+    """Suppression comments, in document order."""
 
     @property
     def root(self) -> Node:

@@ -18,8 +18,10 @@ from typing import Any
 
 import yaml
 
+from protolint.binding import is_form_bound
 from protolint.checks import REGEX_PARAMETERS, CheckKind, load_builtin_checks
 from protolint.errors import PackError
+from protolint.form import parse_form_path
 from protolint.selectors import Selector, Union, compile_selector
 
 DEFAULT_LAYERS = {
@@ -55,6 +57,17 @@ class Rule:
     line: int
     rationale: str = ""
     examples: dict[str, str] = field(default_factory=dict)
+    template: dict[str, Any] | None = None
+    """The rule as written, for a form-bound rule: rendered per form item at
+    check time (see binding.py); `params` and `selector` are unused then."""
+    from_form: str | None = None
+    """Form path that supplies what this rule asks for: when the form lacks it,
+    the failure is a form omission, not a defect of the protocol."""
+    fix: dict[str, Any] | None = None
+
+    @property
+    def form_bound(self) -> bool:
+        return self.template is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +82,8 @@ class RulePack:
     title: re.Pattern[str] | None = None
     lineage: tuple[str, ...] = ()
     """This pack and every pack it extends, nearest first."""
+    form: str | None = None
+    """The pack's default input form (absolute path), used when none is given."""
 
     def applies_to(self, path: str, title: str | None) -> bool:
         name = Path(path).name
@@ -97,6 +112,7 @@ def combine(packs: list[RulePack]) -> RulePack:
         threshold=max(p.threshold for p in packs),
         rules=tuple(rules.values()),
         lineage=tuple(dict.fromkeys(n for p in packs for n in p.lineage)),
+        form=next((p.form for p in packs if p.form), None),
     )
 
 
@@ -253,6 +269,8 @@ class PackLoader:
             del rules[rule_id]
 
         applies = data.get("applies_to", {})
+        form = (str((Path(source).parent / data["form"]).resolve()) if "form" in data
+                else next((p.form for p in parents if p.form), None))
         title = applies.get("title")
         threshold = data.get("threshold", parents[0].threshold if parents else DEFAULT_THRESHOLD)
         return RulePack(
@@ -265,6 +283,7 @@ class PackLoader:
             files=tuple(applies.get("files", [])),
             title=self._regex(title, source, lines.get(("applies_to", "title")), None) if title else None,
             lineage=(name,) + tuple(n for p in parents for n in p.lineage),
+            form=form,
         )
 
     def _compile_rule(self, spec: dict, pack: str, source: str, line: int,
@@ -275,8 +294,21 @@ class PackLoader:
         def where(*keys: Any) -> int:
             return lines.get(("rules", position) + keys, line)
 
+        for key in ("for_each", "from_form"):
+            if key in spec:
+                try:
+                    parse_form_path(spec[key])
+                except ValueError as error:
+                    raise PackError(source, str(error), where(key), rule_id) from None
+        template = None
         params: dict[str, Any] = {}
-        for key in kind.parameters:
+        if is_form_bound(spec):
+            template = spec
+            self._check_templates(spec, source, line, rule_id)
+            kind_parameters: Any = ()
+        else:
+            kind_parameters = kind.parameters
+        for key in kind_parameters:
             if key not in spec:
                 continue
             value = spec[key]
@@ -288,7 +320,7 @@ class PackLoader:
             elif key == "target":
                 value = self._selector(value, source, where(key), rule_id)
             params[key] = value
-        if kind.prepare is not None:
+        if kind.prepare is not None and template is None:
             params = kind.prepare(params)
         return Rule(
             id=rule_id,
@@ -306,7 +338,31 @@ class PackLoader:
             line=line,
             rationale=spec.get("rationale", "").strip(),
             examples=spec.get("examples", {}),
+            template=template,
+            from_form=spec.get("from_form"),
+            fix=spec.get("fix"),
         )
+
+    @staticmethod
+    def _check_templates(spec: dict, source: str, line: int, rule_id: str) -> None:
+        """A template error is the pack's fault: report it at load, not per file."""
+        import jinja2
+
+        def strings(value: Any):
+            if isinstance(value, str):
+                yield value
+            elif isinstance(value, list):
+                for v in value:
+                    yield from strings(v)
+            elif isinstance(value, dict):
+                for v in value.values():
+                    yield from strings(v)
+        for text in strings({k: v for k, v in spec.items() if k != "examples"}):
+            if "{{" in text or "{%" in text:
+                try:
+                    jinja2.Environment().parse(text)
+                except jinja2.TemplateSyntaxError as error:
+                    raise PackError(source, f"bad template {text!r}: {error.message}", line, rule_id) from None
 
     def _selector(self, spec: Any, source: str, line: int, rule_id: str) -> Selector | Union:
         try:

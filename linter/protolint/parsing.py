@@ -7,6 +7,7 @@ tokens into the parser-independent model of `document.py`.
 
 from __future__ import annotations
 
+import difflib
 import re
 
 from markdown_it import MarkdownIt
@@ -16,6 +17,7 @@ from protolint.document import (
     MARKER_NAMES,
     Bold,
     CodeBlock,
+    Directive,
     Document,
     ListItem,
     Marker,
@@ -30,6 +32,10 @@ _CHECKBOX = re.compile(r"^\[( |x|X)\]\s")
 _RULE_LINE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SECTION_NUMBER = re.compile(r"^\s*(\d+[A-Za-z]?(?:\.\d+)*)\.?(?=\s)")
 _FRONT_MATTER_LIMIT = 60  # a banner or YAML header longer than this is not a header
+_COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
+_DIRECTIVE = re.compile(r"protolint-([\w-]*)(.*)", re.DOTALL | re.IGNORECASE)
+_DIRECTIVE_ACTIONS = ("disable", "enable", "disable-next-line", "disable-file")
+_RULE_ID = re.compile(r"[A-Za-z0-9][\w.-]*")
 
 
 def _parser() -> MarkdownIt:
@@ -63,6 +69,33 @@ def _inline_text(token: Token) -> str:
     ) or token.content
 
 
+def parse_directive(body: str, line: int, column: int, end_line: int) -> Directive | None:
+    """The directive in an HTML comment's body, or None for an ordinary comment.
+
+    `protolint-disable A, B` and `protolint-disable A B` are the same; a comment
+    that starts with `protolint-` but is not a usable directive is kept, with the
+    problem, so it can be reported instead of silently doing nothing."""
+    match = _DIRECTIVE.fullmatch(body.strip())
+    if match is None:
+        return None
+    action, rest = match.group(1).lower(), match.group(2)
+    rules = tuple(word for word in re.split(r"[,\s]+", rest) if word)
+    problem = None
+    if action not in _DIRECTIVE_ACTIONS:
+        close = difflib.get_close_matches(action, _DIRECTIVE_ACTIONS, n=1)
+        hint = f"; did you mean protolint-{close[0]}?" if close else \
+            "; use protolint-" + ", protolint-".join(_DIRECTIVE_ACTIONS)
+        problem = f"unknown directive 'protolint-{match.group(1)}'{hint}"
+    elif rest and not rest[0].isspace() and rest[0] != ",":
+        problem = f"no space after 'protolint-{action}'"
+    else:
+        bad = [word for word in rules if not _RULE_ID.fullmatch(word)]
+        if bad:
+            problem = (f"{bad[0]!r} is not a rule id (list rule ids after the directive, "
+                       f"separated by commas or spaces)")
+    return Directive(action, rules, line, column, end_line, problem)
+
+
 def parse_document(text: str, path: str = "<string>") -> Document:
     lines = text.split("\n")
     if lines and lines[-1] == "":
@@ -84,6 +117,7 @@ class _DocumentBuilder:
         self.tables: list[Table] = []
         self.bold: list[Bold] = []
         self.code_lines: set[int] = set()
+        self.directives: list[Directive] = []
 
     def span_text(self, start: int, end: int) -> str:
         return "\n".join(self.lines[start - 1:end])
@@ -96,6 +130,7 @@ class _DocumentBuilder:
         return end
 
     def build(self, tokens: list[Token]) -> Document:
+        self.collect_directives(tokens)
         # Comments are invisible to a reader, so no rule may be satisfied by one.
         for tok in tokens:
             if tok.type == "html_block" and tok.content.lstrip().startswith("<!--"):
@@ -155,7 +190,34 @@ class _DocumentBuilder:
             markers=self.markers(),
             bold=self.bold,
             front_matter=self.front_matter,
+            directives=sorted(self.directives, key=lambda d: (d.line, d.column)),
         )
+
+    def collect_directives(self, tokens: list[Token]) -> None:
+        """Directives in HTML comments, as the parser sees them: raw HTML blocks
+        and inline HTML only, never a fence or a code span that quotes one."""
+        for tok in tokens:
+            if tok.type == "html_block":
+                self.add_directives(tok.content, tok.map[0] + 1)
+            elif tok.type == "inline" and tok.map:
+                line = tok.map[0] + 1
+                for child in tok.children or []:
+                    if child.type in ("softbreak", "hardbreak"):
+                        line += 1
+                    elif child.type == "html_inline":
+                        self.add_directives(child.content, line)
+                        line += child.content.count("\n")
+
+    def add_directives(self, html: str, first_line: int) -> None:
+        for comment in _COMMENT.finditer(html):
+            line = first_line + html.count("\n", 0, comment.start())
+            opening = comment.group(0).split("\n", 1)[0]
+            source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
+            column = max(source.find(opening), 0) + 1
+            end_line = line + comment.group(0).count("\n")
+            directive = parse_directive(comment.group(1), line, column, end_line)
+            if directive is not None:
+                self.directives.append(directive)
 
     def collect_bold(self, tok: Token) -> None:
         line = tok.map[0] + 1 if tok.map else 0

@@ -9,10 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from protolint.engine import Result, check_document
+from protolint.engine import Inputs, Result, check_document
 from protolint.packs import PackLoader, RulePack, combine
 from protolint.parsing import parse_document
+
+if TYPE_CHECKING:
+    from protolint.baseline import Baseline
 
 MAX_BYTES = 10 * 1024 * 1024
 FALLBACK_PACK = "core"
@@ -89,11 +93,38 @@ def read_protocol(path: Path) -> str:
 class Linter:
     """Checks files against packs compiled once for the whole run."""
 
-    def __init__(self, pack_refs: list[str] | None = None, loader: PackLoader | None = None):
+    def __init__(self, pack_refs: list[str] | None = None, loader: PackLoader | None = None, *,
+                 form: str | Path | None = None, project_root: str | Path | None = None,
+                 baseline: Baseline | None = None, report_unused_suppressions: bool = False):
         self.loader = loader or PackLoader()
+        self.baseline = baseline
+        self.report_unused_suppressions = report_unused_suppressions
         self.forced: RulePack | None = (
             combine([self.loader.load(ref) for ref in pack_refs]) if pack_refs else None)
         self._shipped: list[RulePack] | None = None
+        self._forms: dict[str, object] = {}
+        self.form = str(form) if form is not None else None
+        if self.form is not None:
+            self._form_data(self.form)  # a bad form is an error before any file is read
+        self.project_root = Path(project_root).resolve() if project_root is not None else None
+        if self.project_root is not None and not self.project_root.is_dir():
+            from protolint.errors import UserError
+            raise UserError(f"{project_root}: --project-root is not a directory")
+
+    def _form_data(self, path: str):
+        if path not in self._forms:
+            from protolint.form import load_form
+            self._forms[path] = load_form(path)
+        return self._forms[path]
+
+    def form_for(self, pack: RulePack):
+        """The form given on the command line, else the pack's default form."""
+        form = self.form or pack.form
+        return self._form_data(form) if form else None
+
+    def inputs_for(self, pack: RulePack) -> Inputs:
+        form = self.form_for(pack)
+        return Inputs(form.data if form else None, self.project_root)
 
     def packs_for(self, path: str, title: str | None) -> RulePack:
         if self.forced is not None:
@@ -105,7 +136,9 @@ class Linter:
 
     def check_text(self, text: str, path: str = "<string>") -> Result:
         doc = parse_document(text, path)
-        return check_document(doc, self.packs_for(path, doc.title.title if doc.title else None))
+        pack = self.packs_for(path, doc.title.title if doc.title else None)
+        return check_document(doc, pack, self.inputs_for(pack), baseline=self.baseline,
+                              report_unused_suppressions=self.report_unused_suppressions)
 
     def run(self, paths: list[str]) -> Run:
         files, problems = collect_files(paths)

@@ -28,10 +28,42 @@ RULE_PROPERTIES: dict[str, Any] = {
     "message": {"type": "string", "minLength": 1},
     "rationale": {"type": "string"},
     "examples": {"type": "object", "additionalProperties": False,
-                 "properties": {"pass": {"type": "string"}, "fail": {"type": "string"}}},
+                 "properties": {"pass": {"type": "string"}, "fail": {"type": "string"},
+                                "form": {"type": "string",
+                                         "description": "YAML: the form fields a form-bound rule's examples use"}}},
     "in": {"oneOf": [{"$ref": "#/$defs/selector"},
                      {"type": "array", "items": {"$ref": "#/$defs/selector"}, "minItems": 1}]},
     "check": {"type": "string"},
+    "for_each": {"type": "string",
+                 "description": "form path (phases[*].steps[action_type=MUST]): run the rule once per "
+                                "form item, its parameters rendered with {{ item.… }}, {{ phase.… }}, {{ form.… }}"},
+    "from_form": {"type": "string",
+               "description": "form path that supplies what the rule asks for: a failure the form "
+                              "cannot mend is reported as a form omission naming this field"},
+    "fix": {"$ref": "#/$defs/fix"},
+}
+
+FIX_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["action"],
+    "description": "how `--fix` and `cycle` mend a failure of this rule (texts are Jinja2 "
+                   "templates over form, item, phase)",
+    "properties": {
+        "action": {"enum": ["insert", "insert_section", "replace", "fence", "reorder"]},
+        "safe": {"type": "boolean", "description": "default: true, except reorder"},
+        "description": {"type": "string"},
+        "text": {"type": "string", "description": "insert, insert_section: the text to add"},
+        "at": {"enum": ["after_heading", "after_paragraph", "end"],
+               "description": "insert: where in the rule's section"},
+        "after": {"type": "array", "items": {"type": "string"},
+                  "description": "insert_section: after the first of these sections that exists"},
+        "before": {"type": "array", "items": {"type": "string"},
+                   "description": "insert_section: else before the first of these that exists"},
+        "pattern": {"type": "string", "description": "replace: regex, per line of the rule's scope"},
+        "with": {"type": "string", "description": "replace: replacement (\\1 for groups)"},
+        "lines": {"type": "string", "description": "fence: regex of the lines to fence"},
+    },
 }
 
 
@@ -83,9 +115,10 @@ def build_pack_schema() -> dict[str, Any]:
                 },
             },
             "disable": {"type": "array", "items": {"type": "string"}},
+            "form": {"type": "string", "description": "default input form, relative to this pack"},
             "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
         },
-        "$defs": {"rule": rule, "selector": SELECTOR_SCHEMA},
+        "$defs": {"rule": rule, "selector": SELECTOR_SCHEMA, "fix": FIX_SCHEMA},
     }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from protolint.document import Document, Node
@@ -27,6 +28,8 @@ class Scope:
     """Where to point when the thing looked for is absent: the section heading."""
     missing: list[str] = field(default_factory=list)
     """Canonical titles of sections the selector needed and the document lacks."""
+    project_root: Path | None = None
+    """For kinds that look for files the protocol names (`needs_project_root`)."""
 
 
 @dataclass(slots=True)
@@ -56,6 +59,7 @@ class CheckKind:
     reports_missing_sections: bool = False
     """True for kinds that report absent sections themselves (`present`,
     `sections`); other kinds are not run when their section is absent."""
+    needs_project_root: bool = False
 
 
 REGISTRY: dict[str, CheckKind] = {}
@@ -67,10 +71,12 @@ REGEX_PARAMETERS = frozenset({"pattern", "patterns", "extract"})
 def check(name: str, parameters: dict[str, Any] | None = None, required: Iterable[str] = (),
           requires_one_of: Iterable[str] = (),
           prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
-          reports_missing_sections: bool = False) -> Callable[[CheckFunction], CheckFunction]:
+          reports_missing_sections: bool = False,
+          needs_project_root: bool = False) -> Callable[[CheckFunction], CheckFunction]:
     def register(function: CheckFunction) -> CheckFunction:
         REGISTRY[name] = CheckKind(name, function, parameters or {}, tuple(required),
-                                   tuple(requires_one_of), prepare, reports_missing_sections)
+                                   tuple(requires_one_of), prepare, reports_missing_sections,
+                                   needs_project_root)
         return function
     return register
 

@@ -24,7 +24,9 @@ def protocol_numbers(text: str) -> set[int]:
 
 
 @check("protocol_refs", parameters={
-    "numbers": {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 1},
+    "numbers": {"type": "array", "minItems": 1, "description": "each a number, or a list of alternatives",
+                "items": {"oneOf": [{"type": "integer", "minimum": 0},
+                                    {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2}]}},
 }, required=["numbers"])
 def protocol_refs(scope: Scope, params: dict) -> list[Hit]:
     """The selection refers to each listed protocol ("Protocol 12", "Protocols
@@ -34,10 +36,11 @@ def protocol_refs(scope: Scope, params: dict) -> list[Hit]:
     seen: set[int] = set()
     for node in scope.nodes:
         seen |= protocol_numbers(node.text)
-    missing = [n for n in params["numbers"] if n not in seen]
+    wanted = [n if isinstance(n, list) else [n] for n in params["numbers"]]
+    missing = [options for options in wanted if not seen.intersection(options)]
     if not missing:
         return []
-    listed = ", ".join(f"Protocol {n}" for n in missing)
+    listed = ", ".join("Protocol " + " or ".join(str(n) for n in options) for options in missing)
     return [Hit(scope.anchor_line, f"{listed} not referenced in {scope.description}")]
 
 
@@ -99,4 +102,32 @@ def consistent_names(scope: Scope, params: dict) -> list[Hit]:
         needle = re.compile(re.escape(name), flags)
         if not any(needle.search(t.text) for t in target.nodes):
             hits.append(Hit(line, f"{name!r} (line {line}) does not appear in {target.description}"))
+    return hits
+
+
+_SCRIPT = re.compile(r"(?<![\w./-])((?:[\w.-]+/)*[\w.-]+\.(?:py|sh|js|ts|rb|ps1))\b")
+
+
+@check("files_exist", parameters={
+    "extract": {"type": "string",
+                "description": "regex whose first group (or whole match) is a path (default: script files)"},
+    "min": {"type": "integer", "minimum": 0, "description": "paths required in the selection (default 1)"},
+}, needs_project_root=True)
+def files_exist(scope: Scope, params: dict) -> list[Hit]:
+    """Every file the selection names (a script in an automation command) exists
+    under the project root: a protocol that runs a missing script fails at run time."""
+    pattern = params.get("extract") or _SCRIPT
+    root = scope.project_root
+    hits: list[Hit] = []
+    named = 0
+    for node in scope.nodes:
+        for match in pattern.finditer(node.text):
+            name = match.group(1) if pattern.groups else match.group(0)
+            named += 1
+            if not (root / name).is_file():
+                line, column = locate(node, match.start())
+                hits.append(Hit(line, f"{name!r} does not exist under {root}", column=column))
+    wanted = params.get("min", 1)
+    if named < wanted:
+        hits.insert(0, Hit(scope.anchor_line, f"{named} file name(s) in {scope.description}, expected at least {wanted}"))
     return hits

@@ -32,7 +32,8 @@ def needles(params: dict) -> list[tuple[str, re.Pattern[str]]]:
             compiled = re.compile(compiled.pattern, compiled.flags | flags)
         found.append((f"/{compiled.pattern}/", compiled))
     for literal in ([params["text"]] if "text" in params else []) + list(params.get("texts", [])):
-        found.append((repr(literal), re.compile(re.escape(literal), flags)))
+        # A line break between two words of a literal is still the literal.
+        found.append((repr(literal), re.compile(re.sub(r"(\\ )+", r"\\s+", re.escape(literal)), flags)))
     return found
 
 

@@ -7,10 +7,16 @@ import json
 from collections import Counter
 
 from protolint import __version__
-from protolint.engine import Result
+from protolint.engine import Finding, Result
 from protolint.runner import Run
 
 SCHEMA_VERSION = 1
+
+
+def finding_to_dict(f: Finding) -> dict:
+    return {"rule": f.rule_id, "layer": f.layer, "severity": f.severity, "message": f.message,
+            "line": f.line, "column": f.column, "end_line": f.end_line, "section": f.section,
+            "fingerprint": f.fingerprint}
 
 
 def result_to_dict(result: Result) -> dict:
@@ -21,16 +27,18 @@ def result_to_dict(result: Result) -> dict:
         "score": result.score,
         "threshold": result.threshold,
         "missing_layers": result.missing_layers,
+        "unchecked": list(result.unchecked),
         "layers": [
             {"id": layer.id, "name": layer.name, "score": layer.score, "weight": layer.weight,
              "rules": layer.rules, "lost": list(layer.lost), "missing": layer.missing}
             for layer in result.layers
         ],
-        "findings": [
-            {"rule": f.rule_id, "layer": f.layer, "severity": f.severity, "message": f.message,
-             "line": f.line, "column": f.column, "end_line": f.end_line, "section": f.section}
-            for f in result.findings
+        "findings": [finding_to_dict(f) for f in result.findings],
+        "suppressed": [
+            {**finding_to_dict(s.finding), "suppressed_by": s.by, "comment_line": s.comment_line}
+            for s in result.suppressed
         ],
+        "warnings": [{"line": n.line, "column": n.column, "message": n.message} for n in result.notices],
     }
 
 
@@ -48,6 +56,8 @@ def render(run: Run) -> str:
             "failed": sum(not r.passed for r in run.results),
             "problems": len(run.problems),
             "findings": {s: severities.get(s, 0) for s in ("error", "warning", "info")},
+            "suppressed": sum(s.by == "comment" for r in run.results for s in r.suppressed),
+            "baselined": sum(s.by == "baseline" for r in run.results for s in r.suppressed),
         },
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

@@ -1,6 +1,7 @@
 """The terminal report: `path:line:col  severity  rule-id  message` per finding,
 then the layer table and the verdict.  Colour only on a terminal, never with
-NO_COLOR (rich honours both)."""
+NO_COLOR (rich honours both).  Suppressed and baselined findings are counted in
+the verdict and listed only on request (`--show-suppressed`)."""
 
 from __future__ import annotations
 
@@ -10,19 +11,27 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from protolint.engine import Result
+from protolint.engine import Finding, Result
 from protolint.runner import Run
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _finding_lines(result: Result) -> list[Text]:
+def _finding_line(f: Finding) -> Text:
+    line = Text(f"{f.path}:{f.line}:{f.column}  ")
+    line.append(f"{f.severity:<7}", style=_STYLE[f.severity])
+    line.append(f"  {f.rule_id}  ", style="bold")
+    line.append(f.message)
+    return line
+
+
+def _suppressed_lines(result: Result) -> list[Text]:
     lines = []
-    for f in result.findings:
-        line = Text(f"{f.path}:{f.line}:{f.column}  ")
-        line.append(f"{f.severity:<7}", style=_STYLE[f.severity])
-        line.append(f"  {f.rule_id}  ", style="bold")
-        line.append(f.message)
+    for s in result.suppressed:
+        line = _finding_line(s.finding)
+        line.append(f"  [suppressed by the comment on line {s.comment_line}]" if s.by == "comment"
+                    else "  [in the baseline]")
+        line.stylize("dim")
         lines.append(line)
     return lines
 
@@ -55,19 +64,30 @@ def _verdict(result: Result) -> Text:
         text.append(f", {errors} error(s)")
     if result.missing_layers:
         text.append(f", missing layer(s): {', '.join(result.missing_layers)}")
+    for by, word in (("comment", "suppressed"), ("baseline", "baselined")):
+        count = sum(s.by == by for s in result.suppressed)
+        if count:
+            text.append(f", {count} {word}")
     return text
 
 
-def render(run: Run, console: Console) -> None:
+def render(run: Run, console: Console, show_suppressed: bool = False) -> None:
     for result in run.results:
-        for line in _finding_lines(result):
+        for line in [_finding_line(f) for f in result.findings] + \
+                (_suppressed_lines(result) if show_suppressed else []):
             console.print(line, soft_wrap=True)
         console.print(_layer_table(result))
+        if result.unchecked:
+            console.print(f"{len(result.unchecked)} form-bound rule(s) not checked: no input form "
+                          "(give --form FORM)", style="dim", soft_wrap=True)
         console.print(_verdict(result), soft_wrap=True)
         console.print()
     if len(run.results) > 1 or run.problems:
         passed = sum(r.passed for r in run.results)
         summary = f"{len(run.results)} file(s) checked: {passed} passed, {len(run.results) - passed} failed"
+        baselined = sum(s.by == "baseline" for r in run.results for s in r.suppressed)
+        if baselined:
+            summary += f"; {baselined} finding(s) baselined"
         if run.problems:
             summary += f"; {len(run.problems)} could not be read: " + ", ".join(p.path for p in run.problems)
         console.print(summary, soft_wrap=True)

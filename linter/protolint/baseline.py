@@ -1,0 +1,147 @@
+"""Baselines: adopt protolint in a repository whose protocols already have findings.
+
+`--write-baseline FILE` records today's findings; `--baseline FILE` then reports
+only the findings that are not recorded, and the recorded ones do not count
+against the score (as detekt and PHPStan treat their baselines): CI fails for
+what a change introduces, not for what was there before.
+
+A finding is recognised by a fingerprint, not by its line number, so that
+editing a protocol elsewhere (a paragraph added at the top) does not turn old
+findings into new ones.  The fingerprint hashes the rule id, the text of the
+finding's line and its message — whitespace collapsed and every number
+masked, so renumbered steps and shifted `(line N)` references still match —
+and the occurrence index among findings with identical text, so two equal
+findings are two entries.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from protolint.errors import UserError
+
+if TYPE_CHECKING:
+    from protolint.document import Document
+    from protolint.engine import Finding, Result
+
+FORMAT_VERSION = 1
+_NUMBER = re.compile(r"\d+")
+
+
+class BaselineError(UserError):
+    def __init__(self, path: str | os.PathLike, problem: str):
+        super().__init__(f"{path}: {problem}")
+
+
+def _normalise(text: str) -> str:
+    return _NUMBER.sub("0", " ".join(text.split()))
+
+
+def fingerprints(findings: list[Finding], doc: Document) -> list[Finding]:
+    """The findings, in the same order, each with its fingerprint."""
+    seen: Counter[str] = Counter()
+    marked = list(findings)
+    for index in sorted(range(len(findings)), key=lambda i: (findings[i].line, findings[i].column)):
+        finding = findings[index]
+        source = doc.lines[finding.line - 1] if 0 < finding.line <= len(doc.lines) else ""
+        basis = "\0".join((finding.rule_id, _normalise(source), _normalise(finding.message)))
+        occurrence = seen[basis]
+        seen[basis] += 1
+        digest = hashlib.sha256(f"{basis}\0{occurrence}".encode()).hexdigest()[:16]
+        marked[index] = replace(finding, fingerprint=digest)
+    return marked
+
+
+def _relative(path: str, directory: Path) -> str:
+    """A finding's path as the baseline stores it: relative to the baseline's
+    directory, with forward slashes, so the file is the same on every machine."""
+    absolute = os.path.abspath(path)
+    try:
+        return Path(os.path.relpath(absolute, directory)).as_posix()
+    except ValueError:  # another drive
+        return Path(absolute).as_posix()
+
+
+@dataclass(frozen=True, slots=True)
+class Baseline:
+    path: Path
+    entries: frozenset[tuple[str, str, str]]
+    """(path relative to the baseline's directory, rule id, fingerprint)."""
+
+    @property
+    def directory(self) -> Path:
+        return Path(os.path.abspath(self.path)).parent
+
+    def covers(self, finding: Finding) -> bool:
+        return (_relative(finding.path, self.directory), finding.rule_id,
+                finding.fingerprint) in self.entries
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> Baseline:
+        path = Path(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise BaselineError(path, "baseline not found (create it with --write-baseline)") from None
+        except (OSError, UnicodeDecodeError) as error:
+            raise BaselineError(path, f"cannot read baseline: {getattr(error, 'strerror', None) or error}") \
+                from None
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise BaselineError(f"{path}:{error.lineno}:{error.colno}",
+                                f"baseline is not valid JSON: {error.msg}") from None
+        if not isinstance(data, dict) or "protolint_baseline" not in data:
+            raise BaselineError(path, "not a protolint baseline (no 'protolint_baseline' version key)")
+        if data["protolint_baseline"] != FORMAT_VERSION:
+            raise BaselineError(path, f"baseline format {data['protolint_baseline']!r} is not supported "
+                                      f"(this protolint reads {FORMAT_VERSION}); write it again")
+        findings = data.get("findings")
+        if not isinstance(findings, list):
+            raise BaselineError(path, "'findings' must be a list")
+        entries = set()
+        for number, entry in enumerate(findings, start=1):
+            if not isinstance(entry, dict) or not all(
+                    isinstance(entry.get(key), str) for key in ("path", "rule", "fingerprint")):
+                raise BaselineError(path, f"finding #{number} needs 'path', 'rule' and "
+                                          f"'fingerprint' strings")
+            entries.add((entry["path"], entry["rule"], entry["fingerprint"]))
+        return cls(path, frozenset(entries))
+
+
+def write_baseline(path: str | os.PathLike, results: list[Result]) -> int:
+    """Record every finding of `results` in `path` (atomically); the number recorded.
+
+    The message is there for a reviewer reading the file; only path, rule and
+    fingerprint are matched.  No line numbers: rewriting the baseline after
+    unrelated edits should not change it."""
+    path = Path(path)
+    directory = Path(os.path.abspath(path)).parent
+    ordered = sorted(((_relative(f.path, directory), f) for r in results for f in r.findings),
+                     key=lambda pair: (pair[0], pair[1].line, pair[1].column, pair[1].rule_id))
+    findings = [{"path": relative, "rule": f.rule_id, "fingerprint": f.fingerprint, "message": f.message}
+                for relative, f in ordered]
+    text = json.dumps({"protolint_baseline": FORMAT_VERSION, "findings": findings},
+                      indent=2, ensure_ascii=False) + "\n"
+    try:
+        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory,
+                                             prefix=f".{path.name}.", suffix=".tmp", delete=False)
+    except OSError as error:
+        raise BaselineError(path, f"cannot write baseline: {error.strerror or error}") from None
+    try:
+        with handle:
+            handle.write(text)
+        os.chmod(handle.name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
+        os.replace(handle.name, path)
+    except OSError as error:
+        os.unlink(handle.name)
+        raise BaselineError(path, f"cannot write baseline: {error.strerror or error}") from None
+    return len(findings)

@@ -1,0 +1,264 @@
+"""The circular workflow: form -> draft -> check -> refine -> check ... -> stop.
+
+Every round checks the draft against the profile's pack with the form.  A
+failing draft is refined by the built-in fixers first and, when they have
+nothing left, by an external regenerator (an LLM command line, say).  The loop
+stops honestly:
+
+    pass           every check passes and every layer L1-L4 is captured; the
+                   final draft is checked once more from scratch and the fixers
+                   must have nothing left to do (stability)
+    form omission  a failing rule needs data the form does not have: the form
+                   fields to add are named, nothing is invented
+    stall          a round changed neither the score nor the failing rules, or
+                   produced a draft seen before (A -> B -> A), or broke a rule
+                   that passed before (the ratchet)
+    max rounds     the limit is reached; the best draft is kept
+    regenerator    the external command failed, timed out or wrote nothing
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shlex
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from protolint.checks import Scope
+from protolint.engine import Inputs, Outcome, Result, check_rules, result_of
+from protolint.fix import fix_text
+from protolint.form import Form, parse_form_path, select
+from protolint.packs import PackLoader, RulePack
+from protolint.parsing import parse_document
+
+CORE_LAYERS = ("L1", "L2", "L3", "L4")
+
+
+@dataclass(frozen=True, slots=True)
+class Omission:
+    rule_id: str
+    field: str
+    """The form field to fill, as the user's form names it."""
+    detail: str
+
+
+@dataclass(slots=True)
+class Round:
+    number: int
+    action: str
+    """What produced this round's draft: generated, draft, fixers, regenerator."""
+    score: float
+    layers: dict[str, float]
+    failing: list[str]
+    fixed: list[str]
+    """Rules that failed in the previous round and pass now."""
+    applied: list[tuple[str, str]] = field(default_factory=list)
+    """Fixes applied after this round's check (rule id, what was done)."""
+
+
+@dataclass(slots=True)
+class CycleResult:
+    status: str
+    reason: str
+    text: str
+    """The best draft: the passing one, or the one with the highest score."""
+    result: Result
+    rounds: list[Round]
+    omissions: list[Omission] = field(default_factory=list)
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+    def as_json(self) -> dict:
+        return {
+            "status": self.status,
+            "reason": self.reason,
+            "score": self.result.score,
+            "omissions": [{"rule": o.rule_id, "field": o.field, "detail": o.detail} for o in self.omissions],
+            "rounds": [{"round": r.number, "action": r.action, "score": r.score, "layers": r.layers,
+                        "failing": r.failing, "fixed": r.fixed,
+                        "applied": [{"rule": rule, "fix": what} for rule, what in r.applied]}
+                       for r in self.rounds],
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class Regenerator:
+    """An external command that writes the next draft.  Run as an argv list,
+    never through a shell.  It gets the current draft, the JSON report and the
+    form as files: in `{draft}`, `{report}`, `{form}`, `{output}` placeholders of
+    its arguments and in the environment as PROTOLINT_DRAFT, PROTOLINT_REPORT,
+    PROTOLINT_FORM and PROTOLINT_OUTPUT; it must write the new draft to the output path."""
+
+    argv: tuple[str, ...]
+    timeout: float = 300.0
+
+    @classmethod
+    def parse(cls, command: str, timeout: float) -> Regenerator:
+        argv = tuple(shlex.split(command))
+        if not argv:
+            from protolint.errors import UserError
+            raise UserError("--regenerate-cmd is empty")
+        return cls(argv, timeout)
+
+    def run(self, draft: str, report: dict, form_path: str, work: Path) -> str:
+        """The regenerated draft; RegeneratorFailed says why there is none."""
+        draft_file, report_file, output = work / "draft.md", work / "report.json", work / "next.md"
+        draft_file.write_text(draft, encoding="utf-8")
+        report_file.write_text(json.dumps(report, indent=2), encoding="utf-8")
+        output.unlink(missing_ok=True)
+        places = {"draft": str(draft_file), "report": str(report_file), "form": str(Path(form_path).resolve()),
+                  "output": str(output)}
+        argv = [arg.format_map(_Placeholders(places)) for arg in self.argv]
+        env = {**os.environ, **{f"PROTOLINT_{k.upper()}": v for k, v in places.items()}}
+        try:
+            done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=self.timeout,
+                                  stdin=subprocess.DEVNULL)
+        except FileNotFoundError:
+            raise RegeneratorFailed(f"regenerator {argv[0]!r} not found") from None
+        except subprocess.TimeoutExpired:
+            raise RegeneratorFailed(f"regenerator timed out after {self.timeout:g} s") from None
+        except OSError as error:
+            raise RegeneratorFailed(f"regenerator could not run: {error.strerror or error}") from None
+        if done.returncode != 0:
+            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [""]
+            raise RegeneratorFailed(f"regenerator exited with status {done.returncode}: {tail[0]}".rstrip(": "))
+        if not output.is_file() or not output.read_text(encoding="utf-8", errors="replace").strip():
+            raise RegeneratorFailed(f"regenerator wrote nothing to {output} (PROTOLINT_OUTPUT)")
+        return output.read_text(encoding="utf-8").replace("\r\n", "\n")
+
+
+class RegeneratorFailed(Exception):
+    pass
+
+
+class _Placeholders(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generated", max_rounds: int = 10,
+              regenerator: Regenerator | None = None, project_root: Path | None = None,
+              unsafe: bool = False, path: str = "draft.md",
+              on_round: Callable[[Round], None] = lambda r: None) -> CycleResult:
+    pack = PackLoader().load(pack_name)
+    inputs = Inputs(form.data, project_root)
+    rounds: list[Round] = []
+    seen = {_digest(draft)}
+    best: tuple[float, str, Result] | None = None
+    previous: tuple[float, set[str]] | None = None
+    text = draft
+    with tempfile.TemporaryDirectory(prefix="protolint-cycle-") as scratch:
+        for number in range(1, max_rounds + 1):
+            outcomes, result = _check(text, path, pack, inputs)
+            failing = {o.rule.id for o in outcomes if o.failed}
+            round_ = Round(number, action, result.score, {l.id: l.score for l in result.layers},
+                           sorted(failing), sorted(previous[1] - failing) if previous else [])
+            rounds.append(round_)
+            if previous is not None and failing - previous[1]:
+                broken = sorted(failing - previous[1])
+                on_round(round_)
+                return CycleResult("stall", f"round {number} broke rules that passed before "
+                                            f"({', '.join(broken)}); kept the best draft", best[1], best[2], rounds)
+            if best is None or result.score > best[0]:
+                best = (result.score, text, result)
+            if previous is not None and (result.score, failing) == previous:
+                on_round(round_)
+                return CycleResult("stall", f"round {number} changed neither the score nor the failing rules "
+                                            f"({', '.join(sorted(failing))})", best[1], best[2], rounds)
+            previous = (result.score, failing)
+            uncovered = [layer for layer in CORE_LAYERS if layer in result.missing_layers]
+            if result.passed and not uncovered:
+                on_round(round_)
+                return _confirm(text, path, pack, form, inputs, unsafe, result, rounds)
+
+            fixes = fix_text(text, path, pack, form, project_root, unsafe)
+            round_.applied = fixes.applied
+            on_round(round_)
+            omissions = form_omissions([o for o in outcomes if o.failed], form, fixes.unavailable)
+            if fixes.changed:
+                candidate, action = fixes.text, "fixers"
+            elif omissions:
+                fields = ", ".join(dict.fromkeys(o.field for o in omissions))
+                return CycleResult("form-omission", f"the form lacks what the pack requires; add: {fields}",
+                                   best[1], best[2], rounds, omissions)
+            elif regenerator is not None:
+                report = {"form": form.path, "round": number, "result": _result_json(result)}
+                try:
+                    candidate = regenerator.run(text, report, form.path, Path(scratch))
+                except RegeneratorFailed as why:
+                    return CycleResult("regenerator-failed", f"{why}; kept the best draft", best[1], best[2], rounds)
+                action = "regenerator"
+            else:
+                unfixable = sorted(failing - set(fixes.unavailable))
+                why = "; ".join(f"{rule}: {reason}" for rule, reason in sorted(fixes.unavailable.items()))
+                detail = f"no fixer for {', '.join(unfixable)}" if unfixable else ""
+                if fixes.unsafe:
+                    detail = "; ".join(filter(None, [detail, f"unsafe fixes not applied (--unsafe-fixes): "
+                                                             f"{', '.join(fixes.unsafe)}"]))
+                return CycleResult("stall", f"nothing left to refine: {'; '.join(filter(None, [detail, why]))}; "
+                                            "give --regenerate-cmd or edit the draft", best[1], best[2], rounds)
+            if _digest(candidate) in seen:
+                return CycleResult("stall", f"round {number + 1} produced a draft already seen in an earlier "
+                                            "round (oscillation)", best[1], best[2], rounds)
+            seen.add(_digest(candidate))
+            text = candidate
+    return CycleResult("max-rounds", f"no pass within {max_rounds} rounds; kept the best draft "
+                                     f"(score {best[0]:g})", best[1], best[2], rounds)
+
+
+def _confirm(text: str, path: str, pack: RulePack, form: Form, inputs: Inputs, unsafe: bool,
+             result: Result, rounds: list[Round]) -> CycleResult:
+    """Stability: a fresh check of the final draft passes and the fixers have
+    nothing left to do."""
+    fresh_pack = PackLoader().load(pack.name)
+    _, again = _check(text, path, fresh_pack, inputs)
+    leftover = fix_text(text, path, fresh_pack, form, inputs.project_root, unsafe)
+    if not again.passed or leftover.changed:
+        return CycleResult("stall", "the passing draft is not stable: a fresh check or the fixers change it",
+                           text, again, rounds)
+    return CycleResult("pass", f"every check passes and layers {', '.join(CORE_LAYERS)} are captured "
+                               f"(score {again.score:g})", text, again, rounds)
+
+
+def form_omissions(failing: list[Outcome], form: Form, unavailable: dict[str, str]) -> list[Omission]:
+    """Failing rules that the form cannot satisfy: the rule's own check, run on
+    the values of the form field it names (`from_form`), fails there too."""
+    found: list[Omission] = []
+    for outcome in failing:
+        rule = outcome.rule
+        if rule.from_form is None or rule.form_bound:
+            continue
+        values = [str(item.value) for item in select(form.data, parse_form_path(rule.from_form))]
+        doc = parse_document("\n\n".join(v.replace("\n", " ") for v in values) or "\n", "form")
+        top = rule.from_form.split(".")[0].split("[")[0]
+        field_name = rule.from_form.replace(top, form.field_name(top), 1)
+        scope = Scope(doc, [doc.root] if values else [], f"the form's {field_name}", 1)
+        hits = list(rule.kind.function(scope, rule.params))
+        if hits:
+            found.append(Omission(rule.id, field_name, "; ".join(h.detail for h in hits)))
+    for rule_id, reason in unavailable.items():
+        if reason.startswith("the form"):
+            found.append(Omission(rule_id, reason.split("'s ", 1)[-1].split(" ", 1)[0], reason))
+    return found
+
+
+def _check(text: str, path: str, pack: RulePack, inputs: Inputs) -> tuple[list[Outcome], Result]:
+    doc = parse_document(text, path)
+    outcomes = check_rules(doc, pack, inputs)
+    return outcomes, result_of(doc, pack, outcomes)
+
+
+def _result_json(result: Result) -> dict:
+    from protolint.report.json import result_to_dict
+    return result_to_dict(result)
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()

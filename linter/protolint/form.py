@@ -1,0 +1,287 @@
+"""Protocol input forms: load, validate, and read them in one layout.
+
+A form is what a protocol is generated from and what form-bound rules compare a
+protocol against.  Forms in the wild come in three layouts (the current one,
+`communication_protocols`, and the older `integration_*`/`communication_templates`);
+they are validated against one JSON Schema and then read as the current layout,
+so templates and rules name one set of fields.
+
+An incomplete form is the seed's "form omission": every problem is reported at
+once, each with its YAML path and line, because the person filling the form
+wants the whole list, not one error per run.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, Iterator
+
+import yaml
+
+from protolint.errors import UserError
+
+SCHEMA_PATH = Path(__file__).parent / "schemas" / "form.schema.json"
+
+# Older layouts: where their data lives in the current one.
+LEGACY_SOURCES = {
+    "inputs_from": "integration_inputs",
+    "outputs_to": "integration_outputs",
+    "announcements": "communication_protocols.status_announcements / communication_templates.status_announcements",
+    "validation_prompts": "communication_protocols.validation_prompts / communication_templates.validation_prompts",
+    "error_handling": "communication_protocols.error_messages / communication_templates.error_handling",
+}
+
+
+class FormError(UserError):
+    """A form that cannot be used: every problem, each on its own line."""
+
+    def __init__(self, path: str, problems: list[tuple[int | None, str]]):
+        self.path, self.problems = path, problems
+        super().__init__("\n".join(
+            f"{path}:{line}: {problem}" if line else f"{path}: {problem}" for line, problem in problems))
+
+
+@dataclass(frozen=True)
+class Form:
+    path: str
+    raw: dict[str, Any]
+    """The form as written (for the regenerator and for messages)."""
+    data: dict[str, Any]
+    """The form read in the current layout; what templates and rules see."""
+    lines: dict[tuple, int]
+
+    @property
+    def number(self) -> str:
+        return str(self.data["protocol_number"])
+
+    @property
+    def slug(self) -> str:
+        """`11-production-deployment`: the protocol's file stem."""
+        name = self.data["protocol_name"]
+        return name if name.startswith(f"{self.number}-") else f"{self.number}-{name}"
+
+    def field_name(self, top_key: str) -> str:
+        """The name a person sees in their own form for a current-layout field."""
+        if top_key in self.raw or top_key not in LEGACY_SOURCES:
+            return top_key
+        return LEGACY_SOURCES[top_key]
+
+
+@cache
+def form_schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def load_form(path: str | Path) -> Form:
+    from protolint.packs import _line_index, _parse_yaml
+
+    source = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise FormError(source, [(None, "no such form file")]) from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise FormError(source, [(None, f"cannot read form: {error}")]) from None
+    try:
+        node, raw = _parse_yaml(text)
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise FormError(source, [(mark.line + 1 if mark else None, f"YAML syntax error: {problem}")]) from None
+    if not isinstance(raw, dict) or node is None:
+        raise FormError(source, [(1, "a form is a YAML mapping (protocol_number, protocol_name, phases, …)")])
+    lines = _line_index(node)
+    problems = validate(raw, lines)
+    if problems:
+        raise FormError(source, problems)
+    return Form(source, raw, normalise(raw), lines)
+
+
+def validate(raw: dict, lines: dict[tuple, int]) -> list[tuple[int | None, str]]:
+    import jsonschema
+
+    validator = jsonschema.Draft202012Validator(form_schema())
+    problems = []
+    for error in sorted(validator.iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path]):
+        path = tuple(error.absolute_path)
+        problems.extend(_explain(error, path, raw, lines))
+    problems.sort(key=lambda p: (p[0] or 0))
+    return problems
+
+
+def _explain(error: Any, path: tuple, raw: dict, lines: dict[tuple, int]) -> list[tuple[int | None, str]]:
+    where = _dotted(path)
+    line = _line_for(lines, path)
+    if error.validator == "required":
+        key = error.message.split("'")[1]
+        full = f"{where}.{key}" if where else key
+        return [(line, f"{full} is missing{_misspelling(key, error.instance, path, lines)}")]
+    if error.validator == "additionalProperties":
+        allowed = list(error.schema.get("properties", {}))
+        out = []
+        for key in sorted(set(error.instance) - set(allowed)):
+            close = difflib.get_close_matches(key, allowed, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            full = f"{where}.{key}" if where else key
+            out.append((lines.get(path + (key,), line), f"{full} is not a form field{hint}"))
+        return out
+    if error.validator in ("minLength", "not") and error.instance in ("", None):
+        return [(line, f"{where} is empty")]
+    if error.validator == "minItems":
+        return [(line, f"{where} is empty: list at least one")]
+    if error.validator == "enum":
+        choices = ", ".join(str(c) for c in error.validator_value)
+        return [(line, f"{where} is {error.instance!r}; choose one of: {choices}")]
+    if error.validator == "type":
+        expected = error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
+        return [(line, f"{where} should be {_a(expected)}, not {type(error.instance).__name__}")]
+    return [(line, f"{where}: {error.message}")]
+
+
+def _misspelling(key: str, instance: dict, path: tuple, lines: dict[tuple, int]) -> str:
+    close = difflib.get_close_matches(key, [k for k in instance if isinstance(k, str)], n=1, cutoff=0.75)
+    if not close:
+        return ""
+    return f" (line {lines.get(path + (close[0],), '?')} has {close[0]!r}: misspelled?)"
+
+
+def _a(kind: str) -> str:
+    names = {"object": "a mapping", "array": "a list", "string": "a string", "integer": "a whole number"}
+    return " or ".join(names.get(k, k) for k in kind.split(" or "))
+
+
+def _dotted(path: tuple) -> str:
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out
+
+
+def _line_for(lines: dict[tuple, int], path: tuple) -> int | None:
+    while path and path not in lines:
+        path = path[:-1]
+    return lines.get(path)
+
+
+def normalise(raw: dict) -> dict[str, Any]:
+    """The form in the current layout.  Only the reading changes, never the content."""
+    data = {key: value for key, value in raw.items() if value is not None}
+    data["protocol_number"] = str(raw["protocol_number"])
+    for key in ("prerequisites", "inputs_from", "outputs_to", "automation_hooks", "validation_prompts",
+                "error_handling", "completion_checklist", "focus_areas"):
+        data.setdefault(key, [])
+    if "integration_inputs" in raw and not data["inputs_from"]:
+        data["inputs_from"] = [{"protocol": i["source_protocol"], "artifacts_consumed": i.get("artifacts_consumed", ""),
+                                "usage": ""} for i in raw["integration_inputs"]]
+    if "integration_outputs" in raw and not data["outputs_to"]:
+        data["outputs_to"] = [{"protocol": o["target_protocol"], "artifacts_provided": o.get("artifacts_produced", ""),
+                               "purpose": ""} for o in raw["integration_outputs"]]
+    for phase in data["phases"]:
+        phase.setdefault("objective", "")
+        phase["evidence_collection"] = phase.get("evidence_collection") or []
+        for step in phase["steps"]:
+            step.setdefault("communication_template", "")
+            step["halt_condition"] = step.get("halt_condition") or ""
+    data["announcements"] = _announcements(raw, data["phases"])
+    communication = raw.get("communication_protocols") or raw.get("communication_templates") or {}
+    if not data["validation_prompts"]:
+        data["validation_prompts"] = [{"prompt_context": "", "prompt_template": p}
+                                      for p in communication.get("validation_prompts", [])]
+    if not data["error_handling"]:
+        data["error_handling"] = [_error_entry(e) for e in
+                                  communication.get("error_messages", communication.get("error_handling", []))]
+    return data
+
+
+def _announcements(raw: dict, phases: list[dict]) -> list[str]:
+    templates = raw.get("announcements")
+    if isinstance(templates, dict):
+        lines = []
+        for phase in phases:
+            for key in ("phase_start_template", "phase_complete_template"):
+                if templates.get(key):
+                    lines.append(templates[key].replace("{N}", str(phase["phase_number"]))
+                                 .replace("{phase_name}", phase["phase_name"]))
+        if templates.get("automation_status_template"):
+            lines.append(templates["automation_status_template"])
+        return lines
+    communication = raw.get("communication_protocols") or raw.get("communication_templates") or {}
+    return list(communication.get("status_announcements", []))
+
+
+def _error_entry(entry: dict | str) -> dict[str, str]:
+    if isinstance(entry, dict):  # communication_protocols.error_messages: {code, message}
+        return {"error_type": entry["code"], "error_message_template": entry["message"], "recovery_steps": ""}
+    code, _, recovery = entry.partition(":")  # communication_templates.error_handling: "Code: recovery"
+    return {"error_type": code.strip(), "error_message_template": "", "recovery_steps": recovery.strip()}
+
+
+# --- Form paths: `phases[*].steps[action_type=MUST]`, used by form-bound rules.
+
+_SEGMENT = re.compile(r"(?P<key>[A-Za-z_][A-Za-z0-9_]*)(?:\[(?P<filter>[^\]]*)\])?")
+
+
+@dataclass(frozen=True)
+class FormItem:
+    value: Any
+    path: str
+    """Where the item is in the form, for messages: `phases[1].steps[2]`."""
+    parents: dict[str, Any]
+    """Enclosing items by key (singular): `phase` for a step, so a rule can say
+    "in the STEP of the same phase"."""
+
+
+def parse_form_path(expression: str) -> list[tuple[str, str | None]]:
+    """`phases[*].steps[action_type=MUST]` → [("phases", "*"), ("steps", "action_type=MUST")];
+    a trailing `|split` reads a comma-separated value as its parts
+    (`inputs_from[*].artifacts_consumed|split`).  Raises ValueError for anything else."""
+    segments = []
+    expression, bar, option = expression.partition("|")
+    if bar and option.strip() != "split":
+        raise ValueError(f"bad form path option |{option}: only |split is known")
+    for part in expression.split("."):
+        match = _SEGMENT.fullmatch(part.strip())
+        if not match:
+            raise ValueError(f"bad form path {expression!r} at {part!r}: use key, key[*] or key[field=value]")
+        flt = match["filter"]
+        if flt is not None and flt != "*" and "=" not in flt:
+            raise ValueError(f"bad filter [{flt}] in form path {expression!r}: use [*] or [field=value]")
+        segments.append((match["key"], flt))
+    if bar:
+        segments.append(("|split", None))
+    return segments
+
+
+def select(data: dict, segments: list[tuple[str, str | None]]) -> Iterator[FormItem]:
+    """Every value the path reaches, with its place and its enclosing items."""
+    def walk(value: Any, index: int, path: str, parents: dict[str, Any]) -> Iterator[FormItem]:
+        if index == len(segments):
+            yield FormItem(value, path, parents)
+            return
+        key, flt = segments[index]
+        if key == "|split":
+            for position, part in enumerate(p.strip() for p in str(value or "").split(",")):
+                if part:
+                    yield FormItem(part, f"{path}[{position}]", parents)
+            return
+        if not isinstance(value, dict) or key not in value:
+            return
+        child = value[key]
+        here = f"{path}.{key}" if path else key
+        if flt is None:
+            yield from walk(child, index + 1, here, parents)
+            return
+        if not isinstance(child, list):
+            return
+        field_name, _, wanted = flt.partition("=")
+        singular = key[:-1] if key.endswith("s") else key
+        for position, element in enumerate(child):
+            if flt != "*" and not (isinstance(element, dict) and str(element.get(field_name.strip())) == wanted.strip()):
+                continue
+            yield from walk(element, index + 1, f"{here}[{position}]", {**parents, singular: element})
+    yield from walk(data, 0, "", {})

@@ -1,0 +1,228 @@
+"""Form → protocol: render a filled input form with the Jinja2 templates beside
+this module.
+
+A profile is a generator spec's Template Blueprint: which template lays the
+protocol out and which pack judges the result.  Everything a protocol says comes
+from the form or from the blueprint's fixed wording; where the form is silent
+the protocol stays silent too, so the checks can name the missing field instead
+of passing on invented content.  The only thing computed here is *where* form
+data belongs (which phase a hook or a piece of evidence goes with), and that is
+decided from the form's own words, never guessed.
+
+The templates see one context (see `context()`); a user's `--template` gets
+the same one and may `{% import "_blocks.md.j2" as blocks with context %}`.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from pathlib import Path, PurePosixPath
+from typing import Any, NamedTuple
+
+from protolint.errors import UserError
+from protolint.form import Form
+
+TEMPLATES = Path(__file__).parent / "templates"
+OUTPUT_DIR = Path(".cursor/ai-driven-workflow")
+
+
+class Profile(NamedTuple):
+    template: str
+    pack: str
+    protocol: str | None
+    """The protocol number the blueprint is written for; None: any."""
+
+
+PROFILES: dict[str, Profile] = {
+    # seeds/protocol-11-generator.md: sections 1–7, RELEASE EXECUTION WORKFLOW.
+    "release-execution": Profile("release-execution.md.j2", "protocol-11-release-execution", "11"),
+    # seeds/protocol-11-generator-playbook.md: RELEASE MANAGEMENT WORKFLOW.
+    "release-management": Profile("release-management.md.j2", "protocol-11-release-management", "11"),
+    # The same blueprint for any protocol, judged by core.
+    "generic": Profile("generic.md.j2", "core", None),
+}
+
+# The file names the two Protocol 11 specs generate; any other form is generic.
+DEFAULT_PROFILES = {
+    ("11", "production-deployment"): "release-execution",
+    ("11", "production-deployment-release-management"): "release-management",
+}
+
+ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar", ".7z")
+_PHASE_REF = re.compile(r"(?i)\b(?:phase|step)\s+(\d+)\b")
+_CONDITIONAL = re.compile(r"(?i)\b(if|when|unless|only|on failure)\b")
+_ROLLBACK = re.compile(r"(?i)rollback")
+_ROLLBACK_ACTION = re.compile(r"(?i)\b(initiate|trigger|execute|perform|run|start|invoke|begin)\w*\s+(an?\s+|the\s+)?rollback\b"
+                              r"|\broll\s+back\b")
+_ROLLBACK_TRIGGER = re.compile(r"(?i)rollback.*\b(if|when|trigger\w*)\b|\b(if|when|trigger\w*)\b.*rollback")
+_WORD = re.compile(r"[a-z0-9]+")
+# Words that say when, not what: they cannot tie a hook to a phase.
+_FILLER = {"and", "the", "for", "with", "before", "after", "during", "prior", "phase", "step", "post", "pre",
+           "from", "into", "then", "when", "once"}
+
+
+def _plain_number(number: str) -> str:
+    return number.lstrip("0") or number
+
+
+def default_profile(form: Form) -> str:
+    name = form.data["protocol_name"]
+    number = _plain_number(form.number)
+    stem = name[len(form.number) + 1:] if name.startswith(f"{form.number}-") else name
+    return DEFAULT_PROFILES.get((number, stem), "generic")
+
+
+def default_output_path(form: Form) -> Path:
+    """Where the generator spec puts the protocol, relative to the project root."""
+    return OUTPUT_DIR / f"{form.slug}.md"
+
+
+def render(form: Form, profile: str | None = None, template: Path | None = None) -> str:
+    """The protocol as Markdown: deterministic, ending in exactly one newline."""
+    import jinja2
+
+    profile = profile or default_profile(form)
+    chosen = PROFILES[profile]
+    if chosen.protocol and _plain_number(form.number) != chosen.protocol:
+        raise UserError(f"{form.path}: the {profile} profile is the blueprint of Protocol {chosen.protocol}, "
+                        f"and this form is Protocol {form.number}; use --profile generic")
+    search = (str(template.parent), str(TEMPLATES)) if template is not None else (str(TEMPLATES),)
+    environment = _environment(search)
+    name = template.name if template is not None else chosen.template
+    try:
+        text = environment.get_template(name).render(context(form))
+    except jinja2.TemplateNotFound as error:
+        if template is None:
+            raise
+        raise UserError(f"{template}: no such template ({error.message or name})") from None
+    except jinja2.TemplateSyntaxError as error:
+        if template is None:
+            raise
+        raise UserError(f"{error.filename or template}:{error.lineno}: template syntax error: {error.message}") from None
+    except jinja2.UndefinedError as error:
+        if template is None:
+            raise
+        raise UserError(f"{template}{_template_line(error, template)}: {error.message}") from None
+    return text.rstrip() + "\n"
+
+
+@cache
+def _environment(search: tuple[str, ...]) -> Any:
+    """One Jinja2 environment per template path, so templates compile once."""
+    import jinja2
+
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search), undefined=jinja2.StrictUndefined, autoescape=False,
+        keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
+    environment.filters["protocol"] = protocol_label
+    return environment
+
+
+def _template_line(error: BaseException, template: Path) -> str:
+    """`:line` of the user's template where rendering failed (Jinja2 maps its
+    tracebacks back to template lines), or nothing."""
+    line, traceback = "", error.__traceback__
+    while traceback is not None:
+        if Path(traceback.tb_frame.f_code.co_filename).resolve() == template.resolve():
+            line = f":{traceback.tb_lineno}"
+        traceback = traceback.tb_next
+    return line
+
+
+# --- The context the templates see.
+
+def context(form: Form) -> dict[str, Any]:
+    data = form.data
+    phases = [_phase(p) for p in data["phases"]]
+    hooks = [_hook(h, phases) for h in data["automation_hooks"]]
+    for phase in phases:
+        phase["hooks"] = [h for h in hooks if any(p is phase for p in h["phases"])]
+        phase["rollback"] = _rollback(phase, phase["hooks"])
+    evidence = [e for p in phases for e in p["evidence_collection"]]
+    return {
+        "form": data,
+        "number": form.number,
+        "slug": form.slug,
+        "title_name": _title_name(form),
+        "domain": (data.get("domain_compliance") or "").strip().upper(),
+        "phases": phases,
+        "hooks": hooks,
+        "archives": [e for e in evidence if e["storage_location"].lower().endswith(ARCHIVE_SUFFIXES)],
+    }
+
+
+def protocol_label(reference: str) -> str:
+    """`10-pre-deployment-staging` → `Protocol 10 (10-pre-deployment-staging)`."""
+    number = re.match(r"\d+[a-z]?(?=-|$)", reference, re.IGNORECASE)
+    return f"Protocol {number.group()} ({reference})" if number else reference
+
+
+def _title_name(form: Form) -> str:
+    """`technical-design-architecture` → `TECHNICAL DESIGN ARCHITECTURE`."""
+    stem = form.slug[len(form.number) + 1:]
+    return " ".join(stem.replace("_", "-").split("-")).upper()
+
+
+def _phase(raw: dict) -> dict[str, Any]:
+    """The form's phase; each step also lists the evidence it names."""
+    steps = [{**step, "evidence": _evidence_named_in(step, raw["evidence_collection"])} for step in raw["steps"]]
+    return {**raw, "steps": steps}
+
+
+def _evidence_named_in(step: dict, evidence: list[dict]) -> list[str]:
+    """The phase's evidence this step names (by file name or by the item's own words)."""
+    text = " ".join(step.get(k) or "" for k in ("action_title", "instructions", "communication_template",
+                                                   "halt_condition")).lower()
+    named = []
+    for item in evidence:
+        file_name = PurePosixPath(item["storage_location"]).name.lower()
+        if (file_name and file_name in text) or item["evidence_item"].lower() in text:
+            named.append(item["storage_location"])
+    return named
+
+
+def _hook(raw: dict, phases: list[dict]) -> dict[str, Any]:
+    trigger = raw.get("trigger_point") or ""
+    return {**raw, "trigger_point": trigger, "expected_output": raw.get("expected_output") or "",
+            "phases": _phases_of_hook(raw, phases),
+            "conditional": bool(_CONDITIONAL.search(trigger)),
+            "is_rollback": any(_ROLLBACK.search(raw.get(k) or "") for k in ("hook_name", "trigger_point", "command"))}
+
+
+def _phases_of_hook(hook: dict, phases: list[dict]) -> list[dict]:
+    """The phases a hook runs in: the ones its trigger names (`Phase 2 …`); else
+    the one phase whose evidence its command writes; else the one phase whose
+    name and step titles share the most words with the trigger; else none."""
+    by_number = {str(p["phase_number"]): p for p in phases}
+    named = [by_number[n] for n in dict.fromkeys(_PHASE_REF.findall(hook.get("trigger_point") or ""))
+             if n in by_number]
+    if named:
+        return named
+    output = f"{hook['command']} {hook.get('expected_output') or ''}"
+    writing = [p for p in phases if any(e["storage_location"] in output for e in p["evidence_collection"])]
+    if len(writing) == 1:
+        return writing
+    words = _words(hook.get("trigger_point") or "")
+    overlaps = [len(words & _words(" ".join([p["phase_name"], *(s["action_title"] for s in p["steps"])])))
+                for p in phases]
+    best = max(overlaps, default=0)
+    if best and overlaps.count(best) == 1:
+        return [phases[overlaps.index(best)]]
+    return []
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _FILLER}
+
+
+def _rollback(phase: dict, hooks: list[dict]) -> dict[str, Any] | None:
+    """The phase gate's rollback procedure, when the form calls for one: its
+    failure handling says to roll back, or a hook of the phase is a rollback."""
+    on_gate_failure = bool(_ROLLBACK_ACTION.search(phase["quality_gate"]["failure_handling"]))
+    rollback_hooks = [h for h in hooks if h["is_rollback"]]
+    if not (on_gate_failure or rollback_hooks):
+        return None
+    triggers = [(step["action_title"], text) for step in phase["steps"]
+                for text in (step["halt_condition"], step["instructions"]) if _ROLLBACK_TRIGGER.search(text)]
+    return {"on_gate_failure": on_gate_failure, "triggers": triggers, "hooks": rollback_hooks}

@@ -1,0 +1,101 @@
+"""Writing protocols: atomically, and never over a person's edits.
+
+A generated protocol is often edited by hand afterwards.  So protolint records
+what it last wrote to each file (a sha256 in `.protolint-state.json` beside the
+file) and overwrites a file only while it still holds exactly that.  A file
+with no record counts as hand-written.  Every write, the record included, goes
+to a temporary file in the same directory and is moved into place with
+os.replace, so a crash leaves the old file or the new one, never half of each.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from pathlib import Path
+
+from protolint.errors import UserError
+
+STATE_FILE = ".protolint-state.json"
+STATE_VERSION = 1
+
+
+class OverwriteRefused(UserError):
+    """The file holds content protolint did not write; the message says why."""
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def write_protocol(path: str | Path, text: str, force: bool = False) -> None:
+    """Write `text` to `path` (parents created), unless that would destroy content
+    protolint did not write there; `force` overwrites anyway."""
+    path = Path(path)
+    data = text.encode("utf-8")
+    state = read_state(path.parent)
+    if path.exists() and not force:
+        _refuse_unless_ours(path, data, state.get(path.name))
+    state[path.name] = digest(data)
+    record = json.dumps({"version": STATE_VERSION, "written": dict(sorted(state.items()))}, indent=2) + "\n"
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
+        atomic_write(path.parent / STATE_FILE, record.encode("utf-8"))
+    except OSError as error:
+        raise UserError(f"{error.filename or path}: cannot write: {error.strerror or error}") from None
+
+
+def _refuse_unless_ours(path: Path, data: bytes, recorded: str | None) -> None:
+    try:
+        current = digest(path.read_bytes())
+    except OSError as error:
+        raise OverwriteRefused(f"{path}: cannot read the existing file: {error.strerror or error}") from None
+    if current in (recorded, digest(data)):
+        return
+    if recorded is None:
+        reason = "it exists and protolint did not write it (no record in " + STATE_FILE + ")"
+    else:
+        reason = "it was changed since protolint last wrote it"
+    raise OverwriteRefused(f"{path}: not overwriting: {reason}; use --force to replace it, "
+                           f"or -o to write elsewhere")
+
+
+def read_state(directory: Path) -> dict[str, str]:
+    """File name → sha256 of what protolint last wrote there.  A missing or
+    unreadable record is empty: every file then counts as hand-written."""
+    try:
+        state = json.loads((directory / STATE_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    written = state.get("written") if isinstance(state, dict) else None
+    if not isinstance(written, dict):
+        return {}
+    return {name: sha for name, sha in written.items() if isinstance(name, str) and isinstance(sha, str)}
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one step; an existing file keeps its mode."""
+    try:
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

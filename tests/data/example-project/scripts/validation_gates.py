@@ -1,0 +1,2 @@
+#!/usr/bin/env python3
+"""Stand-in for the project script the rule examples name."""

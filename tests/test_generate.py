@@ -1,0 +1,371 @@
+"""`protolint generate`: a form rendered with a profile's template passes the
+profile's pack, except where the form itself lacks what a rule needs; every
+string of the form reaches the protocol verbatim; the same form gives the same
+bytes."""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import CORPUS, FIXTURES, ROOT, needs_corpus
+from protolint.errors import UserError
+from protolint.form import Form, FormError, load_form, normalise
+from protolint.generate import PROFILES, default_output_path, default_profile, render
+from protolint.parsing import parse_document
+from protolint.runner import Linter
+
+FORMS = FIXTURES / "forms"
+EXECUTION_FORM = FORMS / "protocol-input-form-11-deployment-b999fbd.yaml"
+MANAGEMENT_FORM = FORMS / "protocol-input-form-11-deployment-3d628b3.yaml"
+# An older form without announcements, validation prompts or error handling.
+SILENT_FORM = FORMS / "protocol-input-form-11-deployment-494bfaf.yaml"
+CORPUS_FORMS = CORPUS / "forms"
+
+
+def check(text: str, pack: str, name: str):
+    return Linter([pack]).check_text(text, name)
+
+
+def failing_rules(result) -> set[str]:
+    return {lost.split(" ")[0] for layer in result.layers for lost in layer.lost}
+
+
+def section(text: str, heading: str) -> str:
+    """The lines from `heading` to the next heading of the same level or above."""
+    level = len(heading.split(" ")[0])
+    lines = text.splitlines()
+    start = lines.index(heading)
+    end = next((i for i in range(start + 1, len(lines))
+                if (match := re.match(r"(#+) ", lines[i])) and len(match.group(1)) <= level), len(lines))
+    return "\n".join(lines[start:end])
+
+
+# --- Each profile against its pack.
+
+def test_release_execution_form_passes_its_pack_at_100():
+    form = load_form(EXECUTION_FORM)
+    text = render(form, "release-execution")
+    result = check(text, "protocol-11-release-execution", "11-production-deployment.md")
+    assert result.findings == []
+    assert result.passed and result.score == 100
+
+
+def test_release_management_form_fails_only_where_the_form_is_silent():
+    form = load_form(MANAGEMENT_FORM)
+    result = check(render(form, "release-management"), "protocol-11-release-management",
+                   "11-production-deployment-release-management.md")
+    # P11M-integration-inputs: the playbook wants inputs from Protocols 10, 04 and 09;
+    # the form's inputs_from lists 10 and 04 only, and Protocol 09 appears nowhere in it.
+    assert failing_rules(result) == {"P11M-integration-inputs"}
+    assert [p["protocol"].split("-")[0] for p in form.data["inputs_from"]] == ["10", "04"]
+    assert "09-" not in MANAGEMENT_FORM.read_text(encoding="utf-8")
+    (finding,) = result.findings
+    assert finding.rule_id == "P11M-integration-inputs" and "Protocol 9 not referenced" in finding.message
+
+
+@needs_corpus()
+@pytest.mark.parametrize("name", ["6-technical-design", "7-environment", "12-monitoring"])
+def test_corpus_forms_pass_core_with_the_generic_profile(name):
+    form = load_form(CORPUS_FORMS / f"protocol-input-form-{name}.yaml")
+    assert default_profile(form) == "generic"
+    result = check(render(form), "core", f"{form.slug}.md")
+    # These forms give every field core looks for: no rule fails.
+    assert failing_rules(result) == set()
+    assert result.passed and result.score == 100
+
+
+def test_a_form_without_communication_fails_exactly_the_communication_rules():
+    form = load_form(SILENT_FORM)
+    # The form omission: no announcements, no validation prompts, no error handling.
+    assert not (form.data["announcements"] or form.data["validation_prompts"] or form.data["error_handling"])
+    result = check(render(form, "generic"), "core", "protocol.md")
+    # core-L4-prompts: no prompt template exists (none in the form, and no step template asks one);
+    # core-L4-error-templates: no error template; core-L4-templates-fenced: the COMMUNICATION
+    # PROTOCOLS section is empty, so it has no fenced block.  Announcements still pass: the steps'
+    # own communication templates carry `[PHASE n START]` tags.
+    assert failing_rules(result) == {"core-L4-prompts", "core-L4-error-templates", "core-L4-templates-fenced"}
+    assert result.passed  # warnings only
+
+
+# --- Everything the form gives, verbatim.
+
+def loadable_forms() -> list[Path]:
+    paths = sorted(FORMS.glob("*.yaml")) + (sorted(CORPUS_FORMS.glob("*.yaml")) if CORPUS_FORMS.is_dir() else [])
+    forms = []
+    for path in paths:
+        try:
+            load_form(path)
+        except FormError:
+            continue
+        forms.append(path)
+    return forms
+
+
+def form_strings(data: dict) -> list[str]:
+    """Every string the protocol must carry word for word."""
+    strings = [data["ai_role"], data["purpose"], data["primary_guardrail"], *data["announcements"],
+               *data["completion_checklist"], data.get("handoff_command", ""), data.get("context", "")]
+    for phase in data["phases"]:
+        strings += [phase["phase_name"], phase["objective"], *phase["quality_gate"].values()]
+        for step in phase["steps"]:
+            strings += [step["action_title"], step["instructions"], step["communication_template"],
+                        step["halt_condition"]]
+        for item in phase["evidence_collection"]:
+            strings += [item["evidence_item"], item["storage_location"]]
+    for hook in data["automation_hooks"]:
+        strings += [hook["hook_name"], hook.get("trigger_point", ""), hook["command"], hook.get("expected_output", "")]
+    for error in data["error_handling"]:
+        strings += [error["error_type"], error["error_message_template"], error["recovery_steps"]]
+    for prompt in data["validation_prompts"]:
+        strings += [prompt["prompt_context"], prompt["prompt_template"]]
+    for link in (*data["prerequisites"], *data["inputs_from"], *data["outputs_to"]):
+        strings += [value for value in link.values()]
+    return [s for s in strings if s]
+
+
+@pytest.mark.parametrize("path", loadable_forms(), ids=lambda p: f"{p.parent.parent.name}/{p.name}")
+def test_every_form_string_appears_verbatim(path):
+    form = load_form(path)
+    for profile in {default_profile(form), "generic"}:
+        text = render(form, profile)
+        missing = [s for s in form_strings(form.data) if s not in text]
+        assert missing == [], f"{profile}: not in the protocol: {missing}"
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=40).map(str.strip) \
+    .filter(bool)
+
+
+@st.composite
+def forms(draw) -> Form:
+    steps = st.fixed_dictionaries({"action_type": st.sampled_from(["MUST", "GUIDELINE"]), "action_title": _text,
+                                   "instructions": _text, "communication_template": _text | st.just(""),
+                                   "halt_condition": _text | st.just("")})
+    phases = draw(st.lists(st.fixed_dictionaries({
+        "phase_name": _text, "objective": _text, "steps": st.lists(steps, min_size=1, max_size=3),
+        "evidence_collection": st.lists(st.fixed_dictionaries({"evidence_item": _text, "storage_location": _text}),
+                                        max_size=3),
+        "quality_gate": st.fixed_dictionaries({"gate_name": _text, "criteria": _text, "failure_handling": _text}),
+    }), min_size=1, max_size=4))
+    for number, phase in enumerate(phases, 1):
+        phase["phase_number"] = number
+    raw = {"protocol_number": "7", "protocol_name": "x", "purpose": draw(_text), "ai_role": draw(_text),
+           "primary_guardrail": draw(_text), "phases": phases,
+           "automation_hooks": draw(st.lists(st.fixed_dictionaries({
+               "hook_name": _text, "trigger_point": _text, "command": _text, "expected_output": _text}), max_size=3)),
+           "error_handling": draw(st.lists(st.fixed_dictionaries({
+               "error_type": _text, "error_message_template": _text, "recovery_steps": _text}), max_size=2)),
+           "validation_prompts": draw(st.lists(st.fixed_dictionaries({
+               "prompt_context": _text, "prompt_template": _text}), max_size=2))}
+    return Form("generated.yaml", raw, normalise(raw), {})
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(forms())
+def test_any_form_renders_deterministically_with_every_string(form):
+    text = render(form, "generic")
+    assert text == render(form, "generic")
+    assert text.endswith("\n") and not text.endswith("\n\n")
+    assert [s for s in form_strings(form.data) if s not in text] == []
+    parse_document(text, "generated.md")  # and it stays Markdown protolint can read
+
+
+def test_output_is_deterministic_across_processes():
+    """Same form → same bytes, whatever the interpreter's hash seed."""
+    outputs = {generate_cli(EXECUTION_FORM, "-o", "-", env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    assert len(outputs) == 1
+    (text,) = outputs
+    assert text == render(load_form(EXECUTION_FORM))
+
+
+# --- What the blueprint derives from the form.
+
+def test_default_profile_and_output_path():
+    execution, management = load_form(EXECUTION_FORM), load_form(MANAGEMENT_FORM)
+    assert default_profile(execution) == "release-execution"
+    assert default_profile(management) == "release-management"
+    other = dataclasses.replace(execution, data={**execution.data, "protocol_number": "6"})
+    assert default_profile(other) == "generic"
+    assert default_output_path(execution) == Path(".cursor/ai-driven-workflow/11-production-deployment.md")
+    assert default_output_path(management) == \
+        Path(".cursor/ai-driven-workflow/11-production-deployment-release-management.md")
+    assert {name: profile.pack for name, profile in PROFILES.items()} == {
+        "release-execution": "protocol-11-release-execution",
+        "release-management": "protocol-11-release-management", "generic": "core"}
+
+
+def test_a_protocol_11_profile_refuses_another_protocol():
+    form = load_form(EXECUTION_FORM)
+    other = dataclasses.replace(form, data={**form.data, "protocol_number": "6"})
+    with pytest.raises(UserError, match="Protocol 11.*Protocol 6; use --profile generic"):
+        render(other, "release-execution")
+
+
+def test_titles_and_workflow_headings_per_profile():
+    form = load_form(EXECUTION_FORM)
+    first_lines = {p: render(form, p).splitlines()[0] for p in PROFILES}
+    assert first_lines["release-execution"] == \
+        "# PROTOCOL 11: PRODUCTION DEPLOYMENT & RELEASE MANAGEMENT (RELEASE MANAGEMENT COMPLIANT)"
+    assert first_lines["generic"] == "# PROTOCOL 11: PRODUCTION DEPLOYMENT (RELEASE MANAGEMENT COMPLIANT)"
+    assert "## 2. RELEASE MANAGEMENT WORKFLOW" in render(form, "release-management")
+    assert "## 2. PRODUCTION DEPLOYMENT WORKFLOW" in render(form, "generic")
+    untagged = dataclasses.replace(form, data={k: v for k, v in form.data.items() if k != "domain_compliance"})
+    assert render(untagged, "generic").splitlines()[0] == "# PROTOCOL 11: PRODUCTION DEPLOYMENT"
+
+
+def test_steps_state_what_the_form_states_and_nothing_else():
+    text = render(load_form(EXECUTION_FORM), "release-execution")
+    archive = section(text, "### STEP 3: Post-Release Validation & Communication")
+    # A [MUST] step with an empty halt says so rather than inventing one.
+    assert "3. **`[MUST]` Archive Release Evidence:**\n" in archive
+    assert archive.split("3. **`[MUST]` Archive Release Evidence:**")[1].count(
+        "* **Halt condition:** None stated in the form.") == 1
+    # A [GUIDELINE] step with an empty halt has no halt bullet.
+    guideline = archive.split("2. **`[GUIDELINE]` Publish Release Communications:**")[1].split("3. **")[0]
+    assert "Halt condition" not in guideline
+    assert "> \"[COMMUNICATION] Publishing release summary and stakeholder updates...\"" in guideline
+
+
+def test_step_evidence_only_where_the_step_names_it():
+    text = render(load_form(MANAGEMENT_FORM), "release-management")
+    step = section(text, "### STEP 1: Release Readiness & Approval Confirmation")
+    # "Stop until release-approvals.json contains all required approvals" names the file.
+    approvals = step.split("2. **`[MUST]` Validate Governance Approvals:**")[1].split("3. **")[0]
+    assert "* **Evidence:** `.artifacts/deployment/release-approvals.json`" in approvals
+    assert step.count("* **Evidence:**") == 1
+
+
+def test_rollback_procedure_only_where_the_form_calls_for_rollback():
+    text = render(load_form(EXECUTION_FORM), "release-execution")
+    gates = section(text, "## 4. QUALITY GATES")
+    assert "Rollback" not in section(gates, "### Gate 1: Go/No-Go Gate")
+    deployment = section(gates, "### Gate 2: Deployment Success Gate")
+    assert "- **When to trigger a rollback:**" in deployment
+    assert "  - `rollback_backend` trigger: Phase 2 if deployment fails" in deployment
+    assert "  - Initiate rollback, capture incident summary, and notify stakeholders." in deployment
+    # "rollback gaps" is not a call to roll back.
+    management = section(render(load_form(MANAGEMENT_FORM), "release-management"), "## 4. QUALITY GATES")
+    assert "Rollback Procedure" not in section(management, "### Gate 1: Release Authorization Gate")
+    assert "Rollback Procedure" in section(management, "### Gate 2: Production Deployment Gate")
+
+
+def test_hooks_are_aligned_to_the_step_their_form_data_points_at():
+    execution = section(render(load_form(EXECUTION_FORM)), "## 6. AUTOMATION HOOKS")
+    rollback = section(execution, "### rollback_backend (conditional)")
+    assert "**Step:** STEP 2 – Controlled Production Deployment" in rollback  # "Phase 2 if deployment fails"
+    assert "run `rollback_backend` only when its trigger occurs" in rollback
+    assert "```bash\nbash scripts/rollback_backend.sh --env production" in rollback
+    assert "**Expected output:** rollback-run-log.txt documenting rollback actions" in rollback
+    management = section(render(load_form(MANAGEMENT_FORM)), "## 6. AUTOMATION HOOKS")
+    # "Before production deployment": no phase number; the command reads phase 1's checklist.
+    assert "**Step:** STEP 1 – Release Readiness & Approval Confirmation" in \
+        section(management, "### release_gatekeeper.py")
+    assert "**Step:** STEP 3 – Post-Deployment Stabilization & Handoff" in \
+        section(management, "### stabilization_monitor.py")
+
+
+def test_handoff_routes_to_the_next_protocol_and_names_the_archive():
+    handoff = section(render(load_form(EXECUTION_FORM)), "## 7. HANDOFF CHECKLIST")
+    assert "- [ ] Evidence archive stored for downstream protocols: " \
+           "`.artifacts/deployment/release-evidence-bundle.zip`" in handoff
+    assert "- [ ] Protocol 13 (13-incident-response-rollback) has received: " \
+           "rollback-readiness-checklist.md, release-evidence-bundle.zip" in handoff
+    assert handoff.endswith("```\n[PROTOCOL COMPLETE] - Production deployment finalized. Ready for Protocol 12 "
+                            "(Monitoring & Observability).\n@apply .cursor/ai-driven-workflow/"
+                            "12-monitoring-observability.md\n```")
+    # No handoff_command in the form: no completion command is made up.
+    assert "@apply" not in render(load_form(MANAGEMENT_FORM))
+
+
+# --- A user's template.
+
+def test_user_template_gets_the_same_context_and_the_shipped_blocks(tmp_path):
+    template = tmp_path / "mine.md.j2"
+    template.write_text('{% import "_blocks.md.j2" as blocks with context %}'
+                        "# {{ slug }} by {{ form.ai_role }}\n\n{{ blocks.quality_gates(1) }}", encoding="utf-8")
+    text = render(load_form(EXECUTION_FORM), "generic", template)
+    assert text.startswith("# 11-production-deployment by Release Manager\n\n## 1. QUALITY GATES\n")
+    assert "### Gate 3: Post-Release Validation Gate" in text
+
+
+@pytest.mark.parametrize("body, message", [
+    ("line one\n{{ form.no_such_field }}\n", r"mine\.md\.j2:2: .*no_such_field"),
+    ("line one\n{% if %}\n", r"mine\.md\.j2:2: template syntax error"),
+])
+def test_user_template_errors_name_file_and_line(tmp_path, body, message):
+    template = tmp_path / "mine.md.j2"
+    template.write_text(body, encoding="utf-8")
+    with pytest.raises(UserError, match=message):
+        render(load_form(EXECUTION_FORM), "generic", template)
+
+
+# --- The command line.
+
+def generate_cli(*args, cwd=ROOT, env=None):
+    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    return subprocess.run([sys.executable, "-m", "protolint", "generate", *map(str, args)], cwd=cwd,
+                          capture_output=True, text=True, env=environment, timeout=60)
+
+
+def test_cli_writes_the_default_path_and_says_how_to_check_it(tmp_path):
+    result = generate_cli(EXECUTION_FORM, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    written = tmp_path / ".cursor" / "ai-driven-workflow" / "11-production-deployment.md"
+    assert written.read_text(encoding="utf-8") == render(load_form(EXECUTION_FORM))
+    assert result.stdout == (f"wrote .cursor/ai-driven-workflow/11-production-deployment.md (profile release-execution); "
+                             f"run `protolint check .cursor/ai-driven-workflow/11-production-deployment.md "
+                             f"--pack protocol-11-release-execution --form {EXECUTION_FORM}`\n")
+    check_run = subprocess.run([sys.executable, "-m", "protolint", str(written)], cwd=tmp_path,
+                               capture_output=True, text=True, timeout=60)
+    assert check_run.returncode == 0 and "PASS" in check_run.stdout
+
+
+def test_cli_refuses_to_overwrite_edits_without_force(tmp_path):
+    out = tmp_path / "11-production-deployment.md"
+    assert generate_cli(EXECUTION_FORM, "-o", out).returncode == 0
+    assert generate_cli(EXECUTION_FORM, "-o", out).returncode == 0  # its own output: fine
+    out.write_text(out.read_text(encoding="utf-8") + "\nA note of mine.\n", encoding="utf-8")
+    refused = generate_cli(EXECUTION_FORM, "-o", out)
+    assert refused.returncode == 2
+    assert f"{out}: not overwriting: it was changed since protolint last wrote it; use --force" in refused.stderr
+    assert "A note of mine." in out.read_text(encoding="utf-8")
+    assert generate_cli(EXECUTION_FORM, "-o", out, "--force").returncode == 0
+    assert "A note of mine." not in out.read_text(encoding="utf-8")
+
+
+def test_cli_stdout_writes_nothing(tmp_path):
+    result = generate_cli(MANAGEMENT_FORM, "-o", "-", cwd=tmp_path)
+    assert result.returncode == 0
+    assert result.stdout == render(load_form(MANAGEMENT_FORM), "release-management")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_invalid_form_lists_every_problem_and_exits_2(tmp_path):
+    form = tmp_path / "form.yaml"
+    form.write_text('protocol_number: "6"\nprotocol_name: "x"\naio_role: "Architect"\nphases: []\n', encoding="utf-8")
+    result = generate_cli(form, cwd=tmp_path)
+    assert result.returncode == 2 and result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert f"{form}:3: error: aio_role is not a form field; did you mean 'ai_role'?" in lines
+    assert f"{form}:4: error: phases is empty: list at least one" in lines
+    assert all(line.startswith(f"{form}:") and ": error: " in line for line in lines)
+    assert "Traceback" not in result.stderr and not (tmp_path / ".cursor").exists()
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--profile", "nonesuch"], "unknown profile 'nonesuch'; choose one of: release-execution, release-management, generic"),
+    (["--template", "no-such.md.j2"], "no-such.md.j2: no such template"),
+])
+def test_cli_usage_errors_exit_2(tmp_path, args, message):
+    result = generate_cli(EXECUTION_FORM, *args, cwd=tmp_path)
+    assert result.returncode == 2
+    assert message in result.stderr and "Traceback" not in result.stderr
