@@ -93,6 +93,9 @@ def render(run: Run) -> str:
             lines.extend(_finding(f, budget) for f in result.findings)
             lines.append("::endgroup::")
         lines.append(_verdict_line(result))
+        if result.unchecked:
+            lines.append(escape_data(f"not checked: {', '.join(result.unchecked)} (they need the input form, "
+                                     "--form FORM, or the project root, --project-root DIR)"))
     lines.extend(_problem(p, budget) for p in run.problems)
     if budget.unshown:
         lines.append(command(
