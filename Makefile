@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/protolint fixtures/protocols/release-execution/11-production-deployment.md
+	$(BIN)/protolint cycle fixtures/forms/protocol-input-form-11-deployment-b999fbd.yaml -o .cursor/ai-driven-workflow/11-production-deployment.md --project-root fixtures/project --force
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q

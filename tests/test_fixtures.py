@@ -71,10 +71,9 @@ def test_the_same_protocol_under_the_other_seed_pack_fails_for_the_right_reasons
 def test_without_a_form_the_form_bound_rules_are_skipped_not_failed():
     path = PROTOCOLS / "release-execution" / "11-production-deployment.md"
     result = Linter().check_text(read_protocol(path), str(path))
-    assert set(result.unchecked) >= {"form-L3-step-markers", "form-L2-gates", "P11E-form-domain"}
-    # the project root is the other input: its one rule says so as an info finding
-    assert [(f.rule_id, f.severity) for f in result.findings] == [("P11E-scripts-exist", "info")]
-    assert result.findings[0].message.startswith("not checked: needs the project root")
+    assert set(result.unchecked) >= {"form-L3-step-markers", "form-L2-gates", "P11E-form-domain",
+                                     "P11E-scripts-exist"}  # the project root is the other input
+    assert result.findings == []
     assert result.passed and result.score == 100.0
 
 

@@ -93,7 +93,7 @@ class Result:
     threshold: float
     passed: bool
     unchecked: tuple[str, ...] = ()
-    """Form-bound rules not run because no form was given."""
+    """Rules not run for want of an input: the form, or the project root."""
     rules: tuple[Rule, ...] = ()
     """Every rule that ran on this file, passing or not: SARIF and JUnit list them all."""
     suppressed: list[Suppressed] = field(default_factory=list)
@@ -151,7 +151,7 @@ def result_of(doc: Document, pack: RulePack, outcomes: list[Outcome], *,
     errors = any(o.failed and o.rule.severity == "error" for o in outcomes)
     return Result(doc.path, pack.name, findings, layers, score, pack.threshold,
                   passed=not errors and score >= pack.threshold,
-                  unchecked=tuple(o.rule.id for o in outcomes if o.skipped and not o.findings),
+                  unchecked=tuple(o.rule.id for o in outcomes if o.skipped),
                   rules=pack.rules,
                   suppressed=sorted(suppressed, key=lambda s: _place(s.finding)),
                   notices=suppressions.notices)
@@ -165,7 +165,7 @@ def _run(rule: Rule, doc: Document, inputs: Inputs) -> Outcome:
     if rule.form_bound and inputs.form is None:
         return Outcome(rule, skipped="needs the input form: give --form FORM")  # summed up in the report
     if rule.kind.needs_project_root and inputs.project_root is None:
-        return _skip(rule, doc, "needs the project root to look for files: give --project-root DIR")
+        return Outcome(rule, skipped="needs the project root: give --project-root DIR")
     outcome = Outcome(rule)
     for label, params, selector in _checks(rule, inputs):
         scope = selector.resolve(doc)
@@ -189,12 +189,6 @@ def _checks(rule: Rule, inputs: Inputs):
     from protolint.binding import bind
     return [(bound.label, bound.params, bound.selector)
             for bound in bind(rule.template, rule.kind, inputs.form)]
-
-
-def _skip(rule: Rule, doc: Document, why: str) -> Outcome:
-    line = doc.title.line if doc.title else 1
-    return Outcome(rule, skipped=why, findings=[Finding(
-        rule.id, rule.layer, "info", f"not checked: {why}", doc.path, line, 1, line, None)])
 
 
 def _report_unexplained_blocks(outcomes: list[Outcome], doc: Document) -> None:

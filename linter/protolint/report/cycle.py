@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.text import Text
 
 from protolint.cycle import CycleResult, Round
-from protolint.report.text import _finding_lines, _layer_table
+from protolint.report.text import _finding_line, _layer_table
 
 
 def print_round(console: Console, round_: Round) -> None:
@@ -24,8 +24,8 @@ def print_round(console: Console, round_: Round) -> None:
 def print_outcome(console: Console, outcome: CycleResult, path: str) -> None:
     console.print()
     if not outcome.passed:
-        for line in _finding_lines(outcome.result):
-            console.print(line, soft_wrap=True)
+        for finding in outcome.result.findings:
+            console.print(_finding_line(finding), soft_wrap=True)
     for omission in outcome.omissions:
         console.print(f"form omission: {omission.rule_id} needs {omission.field}: {omission.detail}",
                       markup=False, highlight=False, soft_wrap=True)

@@ -78,8 +78,8 @@ def render(run: Run, console: Console, show_suppressed: bool = False) -> None:
             console.print(line, soft_wrap=True)
         console.print(_layer_table(result))
         if result.unchecked:
-            console.print(f"{len(result.unchecked)} form-bound rule(s) not checked: no input form "
-                          "(give --form FORM)", style="dim", soft_wrap=True)
+            console.print(f"not checked: {', '.join(result.unchecked)} (they need the input form, "
+                          "--form FORM, or the project root, --project-root DIR)", style="dim", soft_wrap=True)
         console.print(_verdict(result), soft_wrap=True)
         console.print()
     if len(run.results) > 1 or run.problems:
