@@ -15,6 +15,7 @@ import protolint.config as config_module
 from conftest import FIXTURES, PROTOCOLS, init_repository, protolint
 from protolint.config import Configuration, load_config
 from protolint.errors import ConfigError, PackError, UserError
+from protolint.form import form_schema
 from protolint.packs import PackLoader, shipped_packs_dir
 from protolint.runner import Linter, collect_files
 from protolint.schema import config_schema, shipped_pack_schema
@@ -330,8 +331,10 @@ def test_a_bad_config_ends_the_command_with_one_line_and_exit_2(repo):
 def test_schema_command_prints_the_shipped_schemas(tmp_path):
     pack = protolint("schema", "pack", cwd=tmp_path)
     config = protolint("schema", "config", cwd=tmp_path)
+    form = protolint("schema", "form", cwd=tmp_path)
     assert json.loads(pack.stdout) == shipped_pack_schema()
     assert json.loads(config.stdout) == config_schema()
+    assert json.loads(form.stdout) == form_schema()
     unknown = protolint("schema", "colour", cwd=tmp_path)
-    assert unknown.returncode == 2 and "choose one of: pack, config" in unknown.stderr
+    assert unknown.returncode == 2 and "choose one of: pack, config, form" in unknown.stderr
 

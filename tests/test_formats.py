@@ -5,6 +5,7 @@ an XML parser)."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -17,8 +18,9 @@ import jsonschema
 import pytest
 
 from conftest import PROTOCOLS, ROOT
+from protolint import report
 from protolint.report.github import escape_data, escape_property
-from protolint.runner import Linter
+from protolint.runner import Linter, exit_code
 
 EXECUTION = PROTOCOLS / "release-execution" / "11-production-deployment.md"
 FAILING = PROTOCOLS / "release-execution" / "failing"
@@ -38,8 +40,12 @@ def protolint(*args, cwd=ROOT, env=None, text=True):
                           capture_output=True, text=text, env=environment, timeout=60)
 
 
-def json_report(*args, cwd=ROOT) -> dict:
-    return json.loads(protolint("--format", "json", *args, cwd=cwd).stdout)
+def library_report(*paths, pack=None, cwd=ROOT, name="json"):
+    """What the library reports for the same run, to hold the CLI's output against
+    (JSON parsed; other formats as text)."""
+    with contextlib.chdir(cwd):
+        rendered = report.render(Linter([str(pack)] if pack else None).run([str(p) for p in paths]), name)
+    return json.loads(rendered) if name == "json" else rendered
 
 
 # ---------------------------------------------------------------- github
@@ -109,7 +115,7 @@ def test_github_annotations_escape_messages_and_paths(tmp_path):
     for line in stdout.splitlines():
         assert line.startswith(("::", "PASS", "FAIL")), line  # nothing spilled onto a line of its own
 
-    expected = json_report("--pack", pack, name, cwd=tmp_path)["files"][0]["findings"]
+    expected = library_report(name, pack=pack, cwd=tmp_path)["files"][0]["findings"]
     got = annotations(stdout)
     assert len(got) == len(expected) == 3
     for (kind, props, message), finding in zip(got, expected):
@@ -156,10 +162,10 @@ def test_annotations_stop_at_githubs_cap_and_every_finding_stays_in_the_log(tmp_
     assert len(got) - 1 + len(plain) == 48  # every finding once: as an annotation or a plain line
     assert plain[0].startswith("error  flood.md:") and "flood-error  ERRTOKEN here" in plain[0]
 
-    for fail_on, code in (("error", 1), ("never", 0)):  # the cap never changes the exit code
-        capped = protolint("--format", "github", "--fail-on", fail_on, "--pack", pack, protocol.name, cwd=tmp_path)
-        plain_json = protolint("--format", "json", "--fail-on", fail_on, "--pack", pack, protocol.name, cwd=tmp_path)
-        assert capped.returncode == plain_json.returncode == code
+    run = Linter([str(pack)]).run([str(protocol)])
+    assert result.returncode == exit_code(run, "error") == 1  # the cap never changes the exit code
+    never = protolint("--format", "github", "--fail-on", "never", "--pack", pack, protocol.name, cwd=tmp_path)
+    assert never.returncode == exit_code(run, "never") == 0
 
 
 def test_exactly_at_the_cap_needs_no_closing_notice(tmp_path):
@@ -194,10 +200,10 @@ def test_github_actions_defaults_to_annotations_and_appends_a_step_summary(tmp_p
 
     text = summary.read_text(encoding="utf-8")
     assert text.startswith("## An earlier step\n\nits notes\n")
-    report = json_report(*files)
+    expected = library_report(*files)
     rows = {line.split(" | ")[0].strip("| `"): line for line in text.splitlines() if line.startswith("| `")}
     assert len(rows) == 3
-    for file in report["files"]:
+    for file in expected["files"]:
         path = Path(file["path"]).resolve()
         row = rows[path.relative_to(ROOT).as_posix() if path.is_relative_to(ROOT) else path.as_posix()]
         cells = [c.strip() for c in row.strip("|").split("|")]
@@ -206,7 +212,7 @@ def test_github_actions_defaults_to_annotations_and_appends_a_step_summary(tmp_p
         for layer in file["layers"]:
             assert f"{layer['score']:g}" in cells
         assert cells[-1] == (", ".join(file["missing_layers"]) or "–")
-    assert report["files"][2]["missing_layers"]  # the thin protocol shows missing layers in the summary
+    assert expected["files"][2]["missing_layers"]  # the thin protocol shows missing layers in the summary
 
     protolint(*files, env=env)
     assert summary.read_text(encoding="utf-8").count("## protolint") == 2  # appended, never replaced
@@ -251,7 +257,7 @@ def test_sarif_is_valid_and_describes_every_rule_that_ran(tmp_path):
         assert descriptor["defaultConfiguration"]["level"] == {"error": "error", "warning": "warning", "info": "note"}[rule.severity]
         assert descriptor["properties"]["layer"] == rule.layer and descriptor["properties"]["pack"] == rule.pack
 
-    expected = [(file["path"], f) for file in json_report("--pack", P11E, *files)["files"] for f in file["findings"]]
+    expected = [(file["path"], f) for file in library_report(*files, pack=P11E)["files"] for f in file["findings"]]
     assert len(run["results"]) == len(expected) > 20
     for sarif_result, (path, finding) in zip(run["results"], expected):
         assert driver["rules"][sarif_result["ruleIndex"]]["id"] == sarif_result["ruleId"] == finding["rule"]
@@ -261,8 +267,11 @@ def test_sarif_is_valid_and_describes_every_rule_that_ran(tmp_path):
         assert location["artifactLocation"] == {"uri": Path(path).relative_to(ROOT).as_posix(), "uriBaseId": "%SRCROOT%"}
         assert location["region"] == {"startLine": finding["line"], "endLine": finding["end_line"],
                                       "startColumn": finding["column"]}
-    fingerprints = [r["partialFingerprints"]["protolint/v1"] for r in run["results"]]
-    assert len(set(fingerprints)) == len(fingerprints)
+    for path in {p for p, _ in expected}:  # the baseline's fingerprints, unique within a file
+        mine = [(r["partialFingerprints"]["protolint/v1"], f["fingerprint"])
+                for r, (p, f) in zip(run["results"], expected) if p == path]
+        assert all(sarif == baseline for sarif, baseline in mine)
+        assert len({sarif for sarif, _ in mine}) == len(mine)
 
     (invocation,) = run["invocations"]
     (notification,) = invocation["toolExecutionNotifications"]
@@ -300,9 +309,9 @@ def test_junit_has_a_suite_per_file_and_a_case_per_rule(tmp_path):
     suites = root.findall("testsuite")
     assert len(suites) == 4
 
-    report = json_report("--pack", P11E, *files)["files"]
+    expected = library_report(*files, pack=P11E)["files"]
     ran = Linter([P11E]).run([str(f) for f in files]).results
-    for suite, file, checked in zip(suites, report, ran):
+    for suite, file, checked in zip(suites, expected, ran):
         assert suite.get("name") == file["path"]
         properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
         assert properties["verdict"] == file["verdict"] and properties["pack"] == P11E
@@ -312,12 +321,17 @@ def test_junit_has_a_suite_per_file_and_a_case_per_rule(tmp_path):
         assert int(suite.get("tests")) == len(cases)
         failed = [c for c in cases if c.find("failure") is not None]
         assert int(suite.get("failures")) == len(failed)
+        skipped = [c.get("name") for c in cases if c.find("skipped") is not None]
+        assert skipped == list(file["unchecked"]) and int(suite.get("skipped")) == len(skipped)
         lost = {entry.split(" ")[0] for layer in file["layers"] for entry in layer["lost"]}
-        assert {c.get("name") for c in failed} == lost | ({"verdict"} if file["verdict"] == "FAIL" else set())
+        found = {f["rule"] for f in file["findings"]} - set(skipped)
+        assert {c.get("name") for c in failed} == lost | found | ({"verdict"} if file["verdict"] == "FAIL" else set())
         for finding in file["findings"]:
+            if finding["rule"] in skipped:  # a rule that could not run says why in its <skipped>
+                continue
             case = next(c for c in cases if c.get("name") == finding["rule"])
             assert case.get("classname") == finding["layer"]
-            assert case.find("failure").get("type") == finding["severity"]
+            assert case.find("failure").get("type") == next(r.severity for r in checked.rules if r.id == finding["rule"])
             assert f"{file['path']}:{finding['line']}:{finding['column']}: " in case.find("failure").text
 
     problem = suites[3]
@@ -330,7 +344,7 @@ def test_junit_has_a_suite_per_file_and_a_case_per_rule(tmp_path):
 def test_junit_shows_a_verdict_failed_on_score_alone(tmp_path):
     strict = tmp_path / "strict.yaml"
     strict.write_text("pack: strict\nextends: [core]\nthreshold: 99\n", encoding="utf-8")
-    file = json_report("--pack", strict, NO_GUARDRAIL)["files"][0]
+    file = library_report(NO_GUARDRAIL, pack=strict)["files"][0]
     assert file["verdict"] == "FAIL" and not any(f["severity"] == "error" for f in file["findings"])
 
     suite = ET.fromstring(protolint("--format", "junit", "--pack", strict, NO_GUARDRAIL).stdout).find("testsuite")
@@ -360,7 +374,9 @@ def test_output_writes_the_chosen_format_while_stdout_keeps_the_text(tmp_path):
     assert result.returncode == 1
     assert "FAIL  " in result.stdout and "Layer" in result.stdout and "$schema" not in result.stdout
     document = json.loads(target.read_text(encoding="utf-8"))
-    assert sarif_errors(document) == [] and len(document["runs"][0]["results"]) == 2
+    assert sarif_errors(document) == []
+    findings = [f for file in library_report(EXECUTION, NO_GUARDRAIL, pack=P11E)["files"] for f in file["findings"]]
+    assert [r["ruleId"] for r in document["runs"][0]["results"]] == [f["rule"] for f in findings]
     assert os.listdir(target.parent) == ["protolint.sarif"]  # no temp file left behind
 
 
@@ -380,9 +396,9 @@ def test_output_under_github_actions_keeps_annotations_on_stdout(tmp_path):
     result = protolint("--format", "sarif", "--output", target, "--pack", P11E, NO_GUARDRAIL,
                        env={"GITHUB_ACTIONS": "true", "GITHUB_STEP_SUMMARY": str(summary)})
     assert result.returncode == 1
-    findings = json_report("--pack", P11E, NO_GUARDRAIL)["files"][0]["findings"]
+    findings = library_report(NO_GUARDRAIL, pack=P11E)["files"][0]["findings"]
     assert [(k, p["title"]) for k, p, _ in annotations(result.stdout)] == \
-        [({"error": "error", "warning": "warning"}[f["severity"]], f["rule"]) for f in findings]
+        [({"error": "error", "warning": "warning", "info": "notice"}[f["severity"]], f["rule"]) for f in findings]
     assert sarif_errors(json.loads(target.read_text(encoding="utf-8"))) == []
     assert "| `" in summary.read_text(encoding="utf-8")
 
@@ -400,5 +416,5 @@ def test_output_to_a_missing_directory_is_one_clear_error(tmp_path):
 def test_every_format_goes_to_a_file(tmp_path, name):
     target = tmp_path / f"report.{name}"
     assert protolint("--format", name, "--output", target, EXECUTION).returncode == 0
-    direct = protolint("--format", name, EXECUTION).stdout
-    assert target.read_text(encoding="utf-8") == direct
+    written = target.read_text(encoding="utf-8")
+    assert (json.loads(written) if name == "json" else written) == library_report(EXECUTION, name=name)

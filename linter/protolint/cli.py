@@ -455,7 +455,7 @@ def init(directory: Annotated[str, typer.Argument(help="Where to write them.")] 
 
 
 @app.command()
-def schema(name: Annotated[str, typer.Argument(help="Which schema: pack or config.")]) -> None:
+def schema(name: Annotated[str, typer.Argument(help="Which schema: pack, config or form.")]) -> None:
     """Print a JSON Schema, for editors and other tools (pack: with installed plugins' check kinds)."""
     import json
 

@@ -151,6 +151,7 @@ def config_schema() -> dict[str, Any]:
 SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
     "pack": installed_pack_schema,
     "config": config_schema,
+    "form": lambda: _shipped("form"),
 }
 """What `protolint schema NAME` prints: adding a schema is one entry here."""
 

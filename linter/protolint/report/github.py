@@ -73,7 +73,7 @@ def _problem(problem: Problem, budget: _Budget) -> str:
     return escape_data(f"error  {repo_path(problem.path)}{place}  {problem.message}")
 
 
-def verdict_line(result: Result) -> str:
+def _verdict_line(result: Result) -> str:
     relation = "≥" if result.score >= result.threshold else "<"
     line = (f"{'PASS' if result.passed else 'FAIL'}  {repo_path(result.path)}  pack {result.pack}: "
             f"score {result.score:g} {relation} threshold {result.threshold:g}")
@@ -92,7 +92,10 @@ def render(run: Run) -> str:
             lines.append(command("group", repo_path(result.path)))
             lines.extend(_finding(f, budget) for f in result.findings)
             lines.append("::endgroup::")
-        lines.append(verdict_line(result))
+        lines.append(_verdict_line(result))
+        if result.unchecked:
+            lines.append(escape_data(f"not checked: {', '.join(result.unchecked)} (they need the input form, "
+                                     "--form FORM, or the project root, --project-root DIR)"))
     lines.extend(_problem(p, budget) for p in run.problems)
     if budget.unshown:
         lines.append(command(

@@ -1,7 +1,8 @@
 """JUnit XML, for CI systems that chart test reports: one <testsuite> per file,
-one <testcase> per rule that ran (a <failure> when it failed) and one for the
-file's verdict, so a file that fails on its score alone shows up too.  A file
-that could not be read is a testsuite with one <error>."""
+one <testcase> per rule (a <failure> when it failed, <skipped> when it could not
+run without the form or project root) and one for the file's verdict, so a file
+that fails on its score alone shows up too.  A file that could not be read is a
+testsuite with one <error>."""
 
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from protolint.runner import Problem, Run
 
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot carry even escaped (control characters in a protocol's text)."""
+NOT_CHECKED = "not checked: the rule needs the input form (--form) or the project root (--project-root)"
 
 
 def _blocked(result: Result) -> dict[str, str]:
@@ -49,9 +51,14 @@ def _suite(result: Result) -> ET.Element:
     for finding in result.findings:
         by_rule[finding.rule_id].append(finding)
     blocked = _blocked(result)
-    failures, failed_errors = 0, []
+    unchecked = set(result.unchecked)
+    failures, skipped, failed_errors = 0, 0, []
     for rule in result.rules:
         case = ET.SubElement(suite, "testcase", classname=rule.layer, name=rule.id)
+        if rule.id in unchecked:
+            skipped += 1
+            ET.SubElement(case, "skipped", message=NOT_CHECKED)
+            continue
         findings = by_rule.get(rule.id)
         if not findings and rule.id not in blocked:
             continue
@@ -76,7 +83,7 @@ def _suite(result: Result) -> ET.Element:
     suite.set("tests", str(len(result.rules) + 1))
     suite.set("failures", str(failures))
     suite.set("errors", "0")
-    suite.set("skipped", "0")
+    suite.set("skipped", str(skipped))
     return suite
 
 
@@ -92,7 +99,7 @@ def render(run: Run) -> str:
     root = ET.Element("testsuites", name="protolint")
     suites = [_suite(r) for r in run.results] + [_problem_suite(p) for p in run.problems]
     root.extend(suites)
-    for total in ("tests", "failures", "errors"):
+    for total in ("tests", "failures", "errors", "skipped"):
         root.set(total, str(sum(int(s.get(total)) for s in suites)))
     for element in root.iter():
         element.text = element.text and NOT_XML.sub("\ufffd", element.text)

@@ -7,22 +7,21 @@ they are not findings about a protocol.
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections import Counter
 from pathlib import Path
 from urllib.parse import quote
 
 from protolint import __version__
-from protolint.engine import Finding
 from protolint.packs import Rule
-from protolint.report.location import relative_path, repo_path
+from protolint.report.location import relative_path
 from protolint.runner import Run
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/protolint/protolint"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT = "protolint/v1"
+"""The baseline fingerprint (see baseline.py): it ignores line numbers, so an
+alert survives lines moving above it."""
 
 
 def artifact_location(path: str) -> dict:
@@ -46,22 +45,12 @@ def _rule_descriptor(rule: Rule) -> dict:
     }
 
 
-def _fingerprint(finding: Finding, seen: Counter) -> str:
-    """Stable while lines move: the rule, the file and the section, numbered
-    when one rule finds several things in one section.  (Messages are left out:
-    some quote line numbers.)"""
-    key = "\0".join((finding.rule_id, repo_path(finding.path), finding.section or ""))
-    seen[key] += 1
-    return hashlib.sha256(f"{key}\0{seen[key]}".encode()).hexdigest()[:32]
-
-
 def render(run: Run) -> str:
     rules: dict[str, Rule] = {}
     for result in run.results:
         for rule in result.rules:
             rules.setdefault(rule.id, rule)
     index = {rule_id: position for position, rule_id in enumerate(rules)}
-    seen: Counter = Counter()
     results = [
         {
             "ruleId": f.rule_id,
@@ -72,7 +61,7 @@ def render(run: Run) -> str:
                 "artifactLocation": artifact_location(f.path),
                 "region": {"startLine": f.line, "endLine": max(f.end_line, f.line), "startColumn": f.column},
             }}],
-            "partialFingerprints": {FINGERPRINT: _fingerprint(f, seen)},
+            "partialFingerprints": {FINGERPRINT: f.fingerprint},
         }
         for result in run.results for f in result.findings
     ]

@@ -93,8 +93,8 @@ def render(run: Run, console: Console, show_suppressed: bool = False) -> None:
         console.print(summary, soft_wrap=True)
 
 
-def render_plain(run: Run, width: int = 120) -> str:
+def render_plain(run: Run) -> str:
     """The same report without colour, for a file."""
     buffer = io.StringIO()
-    render(run, Console(file=buffer, width=width, color_system=None, force_terminal=False, highlight=False))
+    render(run, Console(file=buffer, width=120, color_system=None, force_terminal=False, highlight=False))
     return buffer.getvalue()
