@@ -139,3 +139,15 @@ def test_corpus_forms_with_a_misspelled_role_are_refused_precisely(tmp_path, nam
     assert done.returncode == 2
     assert "ai_role is missing (line 7 has 'aio_role': misspelled?)" in done.stderr
     assert not (tmp_path / "p.md").exists()
+
+
+def test_a_fix_the_form_cannot_supply_names_the_missing_field():
+    from protolint.fix import fix_text
+    from protolint.form import load_form
+    from protolint.packs import PackLoader
+
+    path = PROTOCOLS / "release-execution" / "failing" / "no-handoff-to-12.md"
+    form = load_form(FORMS / "protocol-input-form-11-deployment-3d628b3.yaml")  # has no handoff_command
+    report = fix_text(path.read_text(), str(path), PackLoader().load("protocol-11-release-execution"), form)
+    assert report.form_fields["P11E-completion-command"] == "handoff_command"
+    assert "handoff_command" in report.unavailable["P11E-completion-command"]

@@ -1,4 +1,8 @@
-"""Atomic writes: a reader (or a crash) never sees half a file."""
+"""Atomic writes: a reader (or a crash) never sees half a file.
+
+Every file protolint writes (a fixed or generated protocol, a report, a
+baseline, a starter config) goes through here: a temporary file in the same
+directory, flushed to disk, then renamed over the target."""
 
 from __future__ import annotations
 
@@ -7,23 +11,32 @@ import tempfile
 from pathlib import Path
 
 
-def write_text_atomic(path: Path, text: str) -> None:
-    """Write a temp file in the same directory, then rename it over `path`.
-
-    The new file keeps the permissions of the one it replaces, or gets the
-    usual ones for a new file (0666 less the umask), not mkstemp's 0600."""
-    if path.exists():
-        mode = path.stat().st_mode & 0o7777
-    else:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
-    descriptor, temp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace `path` with `data` in one step.  The new file keeps the mode of
+    the one it replaces, or gets the usual one for a new file (0666 less the
+    umask), not mkstemp's 0600."""
     try:
-        with os.fdopen(descriptor, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        os.chmod(temp, mode)
-        os.replace(temp, path)
+        mode = path.stat().st_mode & 0o777
+    except FileNotFoundError:
+        mode = 0o666 & ~_umask()
+    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
     except BaseException:
-        Path(temp).unlink(missing_ok=True)
+        Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def write_text_atomic(path: Path, text: str) -> None:
+    atomic_write(path, text.encode("utf-8"))
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current

@@ -20,12 +20,12 @@ import hashlib
 import json
 import os
 import re
-import tempfile
 from collections import Counter
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from protolint.atomic import write_text_atomic
 from protolint.errors import UserError
 
 if TYPE_CHECKING:
@@ -132,16 +132,7 @@ def write_baseline(path: str | os.PathLike, results: list[Result]) -> int:
     text = json.dumps({"protolint_baseline": FORMAT_VERSION, "findings": findings},
                       indent=2, ensure_ascii=False) + "\n"
     try:
-        handle = tempfile.NamedTemporaryFile("w", encoding="utf-8", dir=directory,
-                                             prefix=f".{path.name}.", suffix=".tmp", delete=False)
+        write_text_atomic(path, text)
     except OSError as error:
-        raise BaselineError(path, f"cannot write baseline: {error.strerror or error}") from None
-    try:
-        with handle:
-            handle.write(text)
-        os.chmod(handle.name, path.stat().st_mode & 0o777 if path.exists() else 0o644)
-        os.replace(handle.name, path)
-    except OSError as error:
-        os.unlink(handle.name)
         raise BaselineError(path, f"cannot write baseline: {error.strerror or error}") from None
     return len(findings)

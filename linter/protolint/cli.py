@@ -210,8 +210,8 @@ def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> bool:
     import difflib
     from pathlib import Path
 
+    from protolint.atomic import atomic_write
     from protolint.fix import fix_text
-    from protolint.output import atomic_write
     from protolint.parsing import parse_document
     from protolint.runner import UnreadableFile, collect_files, read_protocol
 
@@ -276,7 +276,8 @@ def cycle(
     from protolint.cycle import Regenerator, run_cycle
     from protolint.form import load_form
     from protolint.generate import PROFILES, default_output_path, default_profile, render
-    from protolint.output import atomic_write, write_protocol
+    from protolint.atomic import atomic_write
+    from protolint.output import write_protocol
     from protolint.report.cycle import print_round, print_outcome
     from protolint.runner import UnreadableFile, read_protocol
 

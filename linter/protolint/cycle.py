@@ -31,7 +31,7 @@ from typing import Callable
 
 from protolint.checks import Scope
 from protolint.engine import Inputs, Outcome, Result, check_rules, result_of
-from protolint.fix import fix_text
+from protolint.fix import FixReport, fix_text
 from protolint.form import Form, parse_form_path, select
 from protolint.packs import PackLoader, RulePack
 from protolint.parsing import parse_document
@@ -181,7 +181,7 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
             fixes = fix_text(text, path, pack, form, project_root, unsafe)
             round_.applied = fixes.applied
             on_round(round_)
-            omissions = form_omissions([o for o in outcomes if o.failed], form, fixes.unavailable)
+            omissions = form_omissions([o for o in outcomes if o.failed], form, fixes)
             if fixes.changed:
                 candidate, action = fixes.text, "fixers"
             elif omissions:
@@ -227,7 +227,7 @@ def _confirm(text: str, path: str, pack: RulePack, form: Form, inputs: Inputs, u
                                f"(score {again.score:g})", text, again, rounds)
 
 
-def form_omissions(failing: list[Outcome], form: Form, unavailable: dict[str, str]) -> list[Omission]:
+def form_omissions(failing: list[Outcome], form: Form, fixes: FixReport) -> list[Omission]:
     """Failing rules that the form cannot satisfy: the rule's own check, run on
     the values of the form field it names (`from_form`), fails there too."""
     found: list[Omission] = []
@@ -243,9 +243,8 @@ def form_omissions(failing: list[Outcome], form: Form, unavailable: dict[str, st
         hits = list(rule.kind.function(scope, rule.params))
         if hits:
             found.append(Omission(rule.id, field_name, "; ".join(h.detail for h in hits)))
-    for rule_id, reason in unavailable.items():
-        if reason.startswith("the form"):
-            found.append(Omission(rule_id, reason.split("'s ", 1)[-1].split(" ", 1)[0], reason))
+    for rule_id, form_field in fixes.form_fields.items():
+        found.append(Omission(rule_id, form_field, fixes.unavailable[rule_id]))
     return found
 
 

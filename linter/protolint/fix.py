@@ -43,6 +43,8 @@ class FixReport:
     """(rule id, what was done), in order."""
     unavailable: dict[str, str] = field(default_factory=dict)
     """Rule id -> why its fix could not be made (a form field missing, nothing to edit)."""
+    form_fields: dict[str, str] = field(default_factory=dict)
+    """Rule id -> the form field whose absence kept its fix from being made."""
     unsafe: list[str] = field(default_factory=list)
     """Rules whose fix is unsafe and was not applied (needs --unsafe-fixes)."""
 
@@ -52,7 +54,12 @@ class FixReport:
 
 
 class Unavailable(Exception):
-    """This fix cannot be made here; the message says why."""
+    """This fix cannot be made here; the message says why, and `form_field`
+    names the form field that would make it possible, when that is the cause."""
+
+    def __init__(self, reason: str, form_field: str | None = None):
+        super().__init__(reason)
+        self.form_field = form_field
 
 
 def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
@@ -77,6 +84,8 @@ def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
                 new_text, description = _apply(outcome, doc, report.text, form, inputs)
             except Unavailable as why:
                 report.unavailable[rule.id] = str(why)
+                if why.form_field:
+                    report.form_fields[rule.id] = why.form_field
                 continue
             if new_text == report.text:
                 report.unavailable[rule.id] = "the fix found nothing to change"
@@ -119,10 +128,12 @@ def render_fix_text(template: str, form: Form | None, extra: dict | None = None)
     try:
         rendered = environment.from_string(template).render({"form": form.data, **(extra or {})})
     except jinja2.UndefinedError as error:
-        raise Unavailable(f"the form has no value for it ({error.message})") from None
+        missing = re.search(r"has no attribute '(\w+)'", error.message or "")
+        name = form.field_name(missing.group(1)) if missing else None
+        raise Unavailable(f"the form has no value for it ({error.message})", name) from None
     for name in re.findall(r"\{\{\s*form\.(\w+)", template):
         if not str(form.data.get(name) or "").strip():
-            raise Unavailable(f"the form's {form.field_name(name)} is empty or missing")
+            raise Unavailable(f"the form's {form.field_name(name)} is empty or missing", form.field_name(name))
     return rendered
 
 

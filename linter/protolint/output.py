@@ -12,10 +12,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from pathlib import Path
 
+from protolint.atomic import atomic_write
 from protolint.errors import UserError
 
 STATE_FILE = ".protolint-state.json"
@@ -74,28 +73,3 @@ def read_state(directory: Path) -> dict[str, str]:
     if not isinstance(written, dict):
         return {}
     return {name: sha for name, sha in written.items() if isinstance(name, str) and isinstance(sha, str)}
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace `path` with `data` in one step; an existing file keeps its mode."""
-    try:
-        mode = path.stat().st_mode & 0o777
-    except FileNotFoundError:
-        mode = 0o666 & ~_umask()
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temporary, mode)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
