@@ -139,9 +139,9 @@ def check(
         "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")] = False,
     # -- suppressions and baselines --
     show_suppressed: Annotated[bool, typer.Option(
-        help="List the findings hidden by suppression comments or the baseline (text report).")] = False,
+        "--show-suppressed", help="List the findings hidden by suppression comments or the baseline (text report).")] = False,
     report_unused_suppressions: Annotated[bool, typer.Option(
-        help="Report suppression comments that hide nothing (protolint-unused-suppression).")] = False,
+        "--report-unused-suppressions", help="Report suppression comments that hide nothing (protolint-unused-suppression).")] = False,
     baseline: Annotated[Optional[str], typer.Option(
         metavar="FILE", help="Report only findings not recorded in this baseline.")] = None,
     write_baseline: Annotated[Optional[str], typer.Option(

@@ -111,7 +111,8 @@ class Suppressions:
                      if a.directive.action == "disable-file" and a.names(rule_id)), None)
 
     def _range(self, rule_id: str, line: int) -> tuple[int, _Active] | None:
-        """Replay `disable`/`enable` down to `line`: who disabled the rule last."""
+        """Replay `disable`/`enable` down to `line`: the comment whose range is
+        still open for the rule there (the first, if several overlap)."""
         every: tuple[int, _Active] | None = None  # an open `disable` without ids
         named: tuple[int, _Active] | None = None  # an open `disable` naming the rule
         for index, active in enumerate(self._active):
