@@ -10,6 +10,7 @@ import subprocess
 import sys
 
 import pytest
+import yaml
 
 from conftest import CORPUS, FIXTURES, PROTOCOLS, ROOT, needs_corpus
 
@@ -36,19 +37,137 @@ def test_each_seed_with_its_form_version_ends_pass(tmp_path, version, profile):
     assert out.read_text().startswith("# PROTOCOL 11")
 
 
+NEWEST_FORM = CORPUS / "forms" / "protocol-input-form-11-deployment.yaml"
+
+# What each seed's checklist requires and the newest form 11 (four phases, other
+# gate names) lacks: rule -> the form field the stop names.
+NEWEST_FORM_OMISSIONS = {
+    "release-execution": {
+        "P11E-step-phases": "phases[*].phase_name",
+        "P11E-gates-named": "phases[*].quality_gate.gate_name",
+        "P11E-halt-topics": "phases[*].steps[*].halt_condition",
+        "P11E-evidence-kinds": "phases[*].evidence_collection[*].evidence_item",
+        "P11E-evidence-archive": "phases[*].evidence_collection[*].storage_location",
+        "P11E-automation-scripts": "automation_hooks[*].command",
+        "P11E-automation-outputs": "automation_hooks[*]",
+        "P11E-rollback-conditional": "automation_hooks[*].trigger_point",
+        "P11E-prompts": "validation_prompts[*].prompt_template",
+        "P11E-handoff-prompt": "validation_prompts[*].prompt_template",
+        "P11E-error-templates": "error_handling[*].error_message_template",
+    },
+    "release-management": {
+        "P11M-phase-topics": "phases[*].phase_name",
+        "P11M-gates-named": "phases[*].quality_gate.gate_name",
+        "P11M-evidence-lists": "phases[*].evidence_collection[*].evidence_item",
+        "P11M-telemetry-handoff": "outputs_to[*].artifacts_provided",
+        "P11M-automation-scripts": "automation_hooks[*].command",
+        "P11M-error-codes": "error_handling[*].error_type",
+    },
+}
+
+
+def add_release_execution_entries(form: dict) -> None:
+    """The entries the release-execution seed asks of the newest form, one group per omission."""
+    phases = form["phases"]
+    # phase_name: the seed's three phases among the four
+    phases[0]["phase_name"] = "Release Readiness Verification and Approval"
+    phases[2]["phase_name"] = "Controlled Production Deployment and Immediate Monitoring"
+    phases[3]["phase_name"] = "Post-Release Validation and Documentation"
+    # gate_name: Go/No-Go, Deployment Success (health metrics, rollback readiness), Post-Release Validation
+    phases[0]["quality_gate"]["gate_name"] = "Go/No-Go Gate"
+    phases[2]["quality_gate"]["gate_name"] = "Deployment Success Gate"
+    phases[2]["quality_gate"]["criteria"] += " Health metrics stable and rollback readiness maintained."
+    phases[3]["quality_gate"]["gate_name"] = "Post-Release Validation Gate"
+    # halt_condition: halts on failed health checks and on failing validation
+    phases[2]["steps"][2]["halt_condition"] = "Stop and initiate rollback if health checks fail or critical alerts fire."
+    phases[3]["steps"][1]["halt_condition"] = "Stop if post-release validation fails; evaluate rollback or hotfix."
+    # evidence_item / storage_location: audit, run log, health metrics, communications, a zipped bundle
+    for phase, item, location in [
+            (0, "Release readiness audit", "release-readiness-audit.json"),
+            (2, "Deployment run log", "deployment-run-log.txt"),
+            (3, "Deployment health metrics", "deployment-health-metrics.json"),
+            (3, "Release communications", "release-communications.md"),
+            (3, "Release evidence bundle", "release-evidence-bundle.zip")]:
+        phases[phase]["evidence_collection"].append(
+            {"evidence_item": item, "storage_location": f".artifacts/deployment/{location}"})
+    # automation_hooks: validation_gates.py; outputs under .artifacts/deployment/; rollback only on failure
+    form["automation_hooks"].insert(0, {
+        "hook_name": "validation_gates.py", "trigger_point": "Phase 1 go/no-go gate",
+        "command": "python scripts/validation_gates.py --gate release-readiness "
+                   "--output .artifacts/deployment/release-readiness-audit.json",
+        "expected_output": "release-readiness-audit.json with gate results"})
+    hooks = {hook["hook_name"]: hook for hook in form["automation_hooks"]}
+    hooks["deploy_backend.sh"]["expected_output"] = ".artifacts/deployment/deployment-run-log.txt with command results"
+    hooks["rollback_backend.sh"]["trigger_point"] = "Phase 3: rollback only if the production deployment fails"
+    hooks["rollback_backend.sh"]["expected_output"] = ".artifacts/deployment/rollback-log.txt with mitigation evidence"
+    # prompt_template: a go/no-go prompt and a post-release prompt confirming the monitoring handoff
+    form["validation_prompts"].insert(0, {
+        "prompt_context": "Before production deployment",
+        "prompt_template": "[GO/NO-GO] Prerequisites validated. Approve production deployment? (go/no-go)"})
+    form["validation_prompts"].append({
+        "prompt_context": "After post-release validation",
+        "prompt_template": "[VALIDATION] Post-release checks completed. Confirm release ready for monitoring handoff? (yes/no)"})
+    # error_message_template: missing prerequisites, deployment failure, validation failure
+    errors = form["error_handling"]
+    errors[0]["error_message_template"] = "[ERROR] Required release prerequisites missing or outdated."
+    errors[1]["error_message_template"] = "[CRITICAL] Deployment failure detected: {error}."
+    errors.append({"error_type": "ValidationFailure",
+                   "error_message_template": "[ERROR] Post-release validation failed: {failing_checks}.",
+                   "recovery_steps": "Evaluate rollback or hotfix; notify stakeholders."})
+
+
+def add_release_management_entries(form: dict) -> None:
+    """The entries the release-management seed asks of the newest form."""
+    phases = form["phases"]
+    # phase_name: a stabilization phase
+    phases[3]["phase_name"] = "Release Stabilization and Documentation"
+    # gate_name: Release Authorization (its criteria already name approvals and the rollback plan),
+    # Production Deployment, Stabilization & Handoff
+    phases[0]["quality_gate"]["gate_name"] = "Release Authorization Gate"
+    phases[2]["quality_gate"]["gate_name"] = "Production Deployment Gate"
+    phases[3]["quality_gate"]["gate_name"] = "Stabilization & Handoff Gate"
+    # evidence_item, artifacts_provided: telemetry, handed to Protocol 12
+    phases[3]["evidence_collection"].append({"evidence_item": "Stabilization telemetry snapshot",
+                                             "storage_location": ".artifacts/deployment/telemetry-snapshot.json"})
+    form["outputs_to"][0]["artifacts_provided"] += ", telemetry-snapshot.json"
+    # command: the playbook's three scripts
+    for script, trigger, output in [("release_gatekeeper.py", "Phase 1 release authorization", "release-authorization.json"),
+                                    ("deployment_executor.py", "Phase 3 production deployment", "production-deployment-report.json"),
+                                    ("stabilization_monitor.py", "Phase 4 health window", "telemetry-snapshot.json")]:
+        form["automation_hooks"].append({
+            "hook_name": script, "trigger_point": trigger,
+            "command": f"python scripts/{script} --output .artifacts/deployment/{output}",
+            "expected_output": output})
+    # error_type: MissingApproval
+    form["error_handling"].append({"error_type": "MissingApproval",
+                                   "error_message_template": "[ERROR] Production approval not recorded.",
+                                   "recovery_steps": "Request approval again; do not deploy."})
+
+
 @needs_corpus()
-def test_newest_form_through_the_execution_seed_stops_on_a_form_omission(tmp_path):
-    done = protolint("cycle", CORPUS / "forms" / "protocol-input-form-11-deployment.yaml",
-                     "--profile", "release-execution", "-o", tmp_path / "p.md", "--report", tmp_path / "r.json")
+@pytest.mark.parametrize("profile", sorted(NEWEST_FORM_OMISSIONS))
+def test_newest_form_through_each_seed_stops_naming_what_the_seed_requires(tmp_path, profile):
+    done = protolint("cycle", NEWEST_FORM, "--profile", profile, "-o", tmp_path / "p.md",
+                     "--report", tmp_path / "r.json", "--project-root", PROJECT)
     assert done.returncode == 1
-    last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("STOP form omission")
+    assert done.stdout.strip().splitlines()[-1].startswith("STOP form omission")
     record = json.loads((tmp_path / "r.json").read_text())
-    fields = {o["field"] for o in record["omissions"]}
-    # the seed's gates, scripts and error templates are not in this form
-    assert {"phases[*].quality_gate.gate_name", "automation_hooks[*].command",
-            "error_handling[*].error_message_template"} <= fields
+    assert record["status"] == "form-omission"
+    assert {o["rule"]: o["field"] for o in record["omissions"]} == NEWEST_FORM_OMISSIONS[profile]
     assert (tmp_path / "p.md").is_file()  # the best draft is kept
+
+
+@needs_corpus()
+@pytest.mark.parametrize("profile, add_entries", [("release-execution", add_release_execution_entries),
+                                                  ("release-management", add_release_management_entries)])
+def test_newest_form_with_the_named_entries_added_ends_pass(tmp_path, profile, add_entries):
+    form = yaml.safe_load(NEWEST_FORM.read_text(encoding="utf-8"))
+    add_entries(form)
+    copy = tmp_path / "protocol-input-form-11-deployment.yaml"
+    copy.write_text(yaml.safe_dump(form, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    done = protolint("cycle", copy, "--profile", profile, "-o", tmp_path / "p.md", "--project-root", PROJECT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert done.stdout.strip().splitlines()[-1].startswith("PASS")
 
 
 @pytest.mark.parametrize("variant", ["no-guardrail", "no-quality-gates", "steps-without-markers",

@@ -82,6 +82,11 @@ def test_user_pack_extends_core_and_overrides_a_rule(tmp_path):
      "needs one of: pattern, patterns, text, texts"),
     ("pack: p\nrules:" + GOOD_RULE.replace("severity", "x").replace("layer: L1", "layer: L1\n    severity: fatal"), 5,
      "my-rule", "'fatal' is not a valid severity; choose one of: error, warning, info"),
+    ("pack: p\nrules:" + GOOD_RULE + "    from_form: {field: 'phases[*', pattern: x}\n", 9, "my-rule",
+     "bad form path"),
+    ("pack: p\nrules:" + GOOD_RULE + "    from_form:\n      field: hooks[*]\n      pattern: '(unclosed'\n", 11,
+     "my-rule", "bad regular expression /(unclosed/"),
+    ("pack: p\nrules:" + GOOD_RULE + "    from_form: {field: hooks}\n", 9, "my-rule", "from_form"),
     ("pack: p\nextends: [nonesuch]\n", 2, None, "unknown pack 'nonesuch'; shipped packs: core"),
     ("- just\n- a list\n", 1, None, "a pack is a YAML mapping"),
 ])

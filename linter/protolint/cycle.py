@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import Callable
 
 from protolint.checks import Scope
+from protolint.checks.text import contains
+from protolint.document import Node
 from protolint.engine import Inputs, Outcome, Result, check_rules, result_of
 from protolint.fix import FixReport, fix_text
 from protolint.form import Form, parse_form_path, select
@@ -228,24 +230,41 @@ def _confirm(text: str, path: str, pack: RulePack, form: Form, inputs: Inputs, u
 
 
 def form_omissions(failing: list[Outcome], form: Form, fixes: FixReport) -> list[Omission]:
-    """Failing rules that the form cannot satisfy: the rule's own check, run on
-    the values of the form field it names (`from_form`), fails there too."""
+    """Failing rules that the form cannot satisfy: the rule's own check (or the
+    check its `from_form` declares), run on the values of the form field it
+    names, fails there too."""
     found: list[Omission] = []
+    document = parse_document("\n", "form")  # checks take one; on form values they read the nodes
     for outcome in failing:
         rule = outcome.rule
         if rule.from_form is None or rule.form_bound:
             continue
-        values = [str(item.value) for item in select(form.data, parse_form_path(rule.from_form))]
-        doc = parse_document("\n\n".join(v.replace("\n", " ") for v in values) or "\n", "form")
-        top = rule.from_form.split(".")[0].split("[")[0]
-        field_name = rule.from_form.replace(top, form.field_name(top), 1)
-        scope = Scope(doc, [doc.root] if values else [], f"the form's {field_name}", 1)
-        hits = list(rule.kind.function(scope, rule.params))
-        if hits:
-            found.append(Omission(rule.id, field_name, "; ".join(h.detail for h in hits)))
+        source = rule.from_form
+        top = source.field.split(".")[0].split("[")[0]
+        field_name = source.field.replace(top, form.field_name(top), 1)
+        values = [_value_node(item.value, position)
+                  for position, item in enumerate(select(form.data, parse_form_path(source.field)), 1)]
+        scope = Scope(document, values or [Node(1, 1, "")], f"the form's {field_name}", 1)
+        if source.expects is None:
+            hits = rule.kind.function(scope, rule.params)
+        else:
+            hits = contains(scope, source.expects)
+        details = [hit.detail for hit in hits]
+        if details:
+            found.append(Omission(rule.id, field_name, "; ".join(details)))
     for rule_id, form_field in fixes.form_fields.items():
         found.append(Omission(rule_id, form_field, fixes.unavailable[rule_id]))
     return found
+
+
+def _value_node(value: object, position: int) -> Node:
+    """One form value as a node: a mapping (a hook, a gate) as its `key: value`
+    lines, so a message names it by its first field."""
+    if isinstance(value, dict):
+        text = "\n".join(f"{key}: {item}" for key, item in value.items() if not isinstance(item, (dict, list)))
+    else:
+        text = " ".join(str(value).split())
+    return Node(position, position, text)
 
 
 def _check(text: str, path: str, pack: RulePack, inputs: Inputs) -> tuple[list[Outcome], Result]:

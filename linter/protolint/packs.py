@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import yaml
 
 from protolint.binding import is_form_bound
 from protolint.checks import REGEX_PARAMETERS, CheckKind, load_builtin_checks
+from protolint.checks.text import with_needles
 from protolint.errors import PackError, PluginError
 from protolint.form import parse_form_path
 from protolint.selectors import Selector, Union, compile_selector
@@ -43,6 +45,21 @@ class Layer:
 
 
 @dataclass(frozen=True, slots=True)
+class FormSource:
+    """Where the input form supplies what a rule asks for, and how to tell
+    whether it does: a failure the form cannot mend is a form omission, not a
+    defect of the protocol."""
+
+    field: str
+    """Form path: `phases[*].quality_gate.gate_name`."""
+    expects: dict[str, Any] | None = None
+    """Parameters of a `contains` check run on the field's values in place of the
+    rule's own check: for rules that look for the protocol's wording (an
+    "Expected output" label) or at one item among many, which the form's values
+    cannot be held to as they stand."""
+
+
+@dataclass(frozen=True, slots=True)
 class Rule:
     id: str
     layer: str
@@ -62,9 +79,7 @@ class Rule:
     template: dict[str, Any] | None = None
     """The rule as written, for a form-bound rule: rendered per form item at
     check time (see binding.py); `params` and `selector` are unused then."""
-    from_form: str | None = None
-    """Form path that supplies what this rule asks for: when the form lacks it,
-    the failure is a form omission, not a defect of the protocol."""
+    from_form: FormSource | None = None
     fix: dict[str, Any] | None = None
 
     @property
@@ -298,12 +313,8 @@ class PackLoader:
         def where(*keys: Any) -> int:
             return lines.get(("rules", position) + keys, line)
 
-        for key in ("for_each", "from_form"):
-            if key in spec:
-                try:
-                    parse_form_path(spec[key])
-                except ValueError as error:
-                    raise PackError(source, str(error), where(key), rule_id) from None
+        if "for_each" in spec:
+            self._form_path(spec["for_each"], source, where("for_each"), rule_id)
         template = None
         params: dict[str, Any] = {}
         if is_form_bound(spec):
@@ -343,9 +354,32 @@ class PackLoader:
             rationale=spec.get("rationale", "").strip(),
             examples=spec.get("examples", {}),
             template=template,
-            from_form=spec.get("from_form"),
+            from_form=self._form_source(spec.get("from_form"), source, where, rule_id),
             fix=spec.get("fix"),
         )
+
+    @staticmethod
+    def _form_path(expression: str, source: str, line: int, rule_id: str) -> None:
+        try:
+            parse_form_path(expression)
+        except ValueError as error:
+            raise PackError(source, str(error), line, rule_id) from None
+
+    def _form_source(self, spec: str | dict | None, source: str, where: Callable[..., int],
+                     rule_id: str) -> FormSource | None:
+        """`from_form: PATH`, or `{field: PATH, pattern…, each}` with its own check."""
+        if spec is None:
+            return None
+        if isinstance(spec, str):
+            self._form_path(spec, source, where("from_form"), rule_id)
+            return FormSource(spec)
+        self._form_path(spec["field"], source, where("from_form", "field"), rule_id)
+        expects = {key: value for key, value in spec.items() if key != "field"}
+        for key in REGEX_PARAMETERS & expects.keys():
+            value = expects[key]
+            expects[key] = ([self._regex(v, source, where("from_form", key, i), rule_id) for i, v in enumerate(value)]
+                            if isinstance(value, list) else self._regex(value, source, where("from_form", key), rule_id))
+        return FormSource(spec["field"], with_needles(expects))
 
     @staticmethod
     def _check_templates(spec: dict, source: str, line: int, rule_id: str) -> None:

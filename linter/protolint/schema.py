@@ -42,9 +42,13 @@ RULE_PROPERTIES: dict[str, Any] = {
     "for_each": {"type": "string",
                  "description": "form path (phases[*].steps[action_type=MUST]): run the rule once per "
                                 "form item, its parameters rendered with {{ item.… }}, {{ phase.… }}, {{ form.… }}"},
-    "from_form": {"type": "string",
-               "description": "form path that supplies what the rule asks for: a failure the form "
-                              "cannot mend is reported as a form omission naming this field"},
+    "from_form": {"oneOf": [
+        {"type": "string",
+         "description": "form path that supplies what the rule asks for: a failure the form "
+                        "cannot mend (the rule's check fails on the path's values too) is "
+                        "reported as a form omission naming this field"},
+        {"$ref": "#/$defs/form_source"},
+    ]},
     "fix": {"$ref": "#/$defs/fix"},
 }
 
@@ -70,6 +74,18 @@ FIX_SCHEMA: dict[str, Any] = {
         "lines": {"type": "string", "description": "fence: regex of the lines to fence"},
     },
 }
+
+
+def _form_source_schema(contains: CheckKind) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": ["field"],
+        "anyOf": [{"required": [p]} for p in contains.requires_one_of],
+        "description": "form path and a `contains` check its values must pass, in place of the "
+                       "rule's own check (for rules that look for the protocol's wording)",
+        "properties": {"field": {"type": "string", "description": "form path"}, **contains.parameters},
+    }
 
 
 def build_pack_schema(kinds: Mapping[str, CheckKind] | None = None) -> dict[str, Any]:
@@ -124,7 +140,8 @@ def build_pack_schema(kinds: Mapping[str, CheckKind] | None = None) -> dict[str,
             "form": {"type": "string", "description": "default input form, relative to this pack"},
             "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
         },
-        "$defs": {"rule": rule, "selector": SELECTOR_SCHEMA, "fix": FIX_SCHEMA},
+        "$defs": {"rule": rule, "selector": SELECTOR_SCHEMA, "fix": FIX_SCHEMA,
+                  "form_source": _form_source_schema(kinds["contains"])},
     }
 
 
