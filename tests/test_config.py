@@ -229,7 +229,7 @@ def test_enable_and_disable_select_rules_by_id_or_prefix(repo):
     ("fail_on: error\ndisable:\n  - core-L1-prerequisits\n", 2,
      "disable: 'core-L1-prerequisits' names no rule; did you mean core-L1-prerequisites?"),
     ("fail_on: error\npacks: [core, ./team.yaml]\n", 2, "packs: team.yaml: no such pack file"),
-    ("packs: [core, nonesuch]\n", 1, "packs: nonesuch: unknown pack 'nonesuch'; shipped packs: core"),
+    ("packs: [core, nonesuch]\n", 1, "packs: nonesuch: unknown pack 'nonesuch'; shipped packs: blueprint, core"),
     ("fail_on: error\nform: forms/none.yaml\n", 2, "form: forms/none.yaml: no such form file"),
     ("project_root: nowhere\n", 1, "project_root: nowhere is not a directory"),
 ])

@@ -242,6 +242,66 @@ def test_a_failing_regenerator_is_reported_and_the_best_draft_kept(tmp_path):
     assert (tmp_path / "out.md").read_text() == draft.read_text()
 
 
+# Where the corpus protocol 15 (written by an agent from the newest form 11)
+# departs from that form: other gate names, steps not carried over, error codes
+# and prompts rewritten.  Every layer is there (core passes); the form's items are not.
+PROTOCOL_15_DEPARTURES = ["form-L2-gate-in-phase", "form-L2-gates", "form-L3-evidence", "form-L3-hooks",
+                          "form-L3-step-details", "form-L3-step-markers", "form-L4-errors", "form-L4-prompts"]
+
+
+@needs_corpus()
+def test_from_a_corpus_protocol_the_rest_is_handed_to_the_regenerator(tmp_path):
+    """The seeds' real case: an agent wrote the protocol; protolint checks it
+    against its form and hands what no fixer can mend to the regenerator."""
+    draft = CORPUS / "protocols" / "15-production-deployment.md"
+    received = tmp_path / "received"
+    script = tmp_path / "regenerate.py"
+    script.write_text("import os, shutil, sys\n"
+                      "os.makedirs(sys.argv[1], exist_ok=True)\n"
+                      "for name in ('DRAFT', 'REPORT', 'FORM'):\n"
+                      "    shutil.copy(os.environ['PROTOLINT_' + name], os.path.join(sys.argv[1], name))\n"
+                      "shutil.copy(os.environ['PROTOLINT_DRAFT'], os.environ['PROTOLINT_OUTPUT'])\n")
+    out, record = tmp_path / "15-production-deployment.md", tmp_path / "rounds.json"
+    done = protolint("cycle", NEWEST_FORM, "--profile", "generic", "--from", draft, "-o", out,
+                     "--report", record, "--regenerate-cmd", f"{sys.executable} {script} {received}")
+    assert done.returncode == 1
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("STOP stall") and "already seen" in last  # it handed back the same draft
+    rounds = json.loads(record.read_text())["rounds"]
+    assert [r["action"] for r in rounds] == ["draft"]
+    assert rounds[0]["failing"] == PROTOCOL_15_DEPARTURES
+    assert rounds[0]["layers"]["L1"] == 100  # role, mission and guardrail are there
+    # the regenerator got the draft as written, the form, and a report naming every departure
+    assert (received / "DRAFT").read_text(encoding="utf-8") == draft.read_text(encoding="utf-8")
+    assert (received / "FORM").read_bytes() == NEWEST_FORM.read_bytes()
+    report = json.loads((received / "REPORT").read_text())
+    assert {f["rule"] for f in report["result"]["findings"]} == set(PROTOCOL_15_DEPARTURES)
+    assert out.read_text(encoding="utf-8") == draft.read_text(encoding="utf-8")  # nothing invented, nothing lost
+
+
+@needs_corpus()
+def test_from_a_corpus_protocol_the_fixers_mend_what_the_form_gives(tmp_path):
+    """Through the release-execution seed: the form's completion command is added
+    to the handoff; the seed's workflow section is not added a second time beside
+    the protocol's own `## 3. WORKFLOW`; what the seed asks and the form lacks
+    ends the cycle as a form omission."""
+    draft = CORPUS / "protocols" / "15-production-deployment.md"
+    out, record = tmp_path / "15-production-deployment.md", tmp_path / "rounds.json"
+    done = protolint("cycle", NEWEST_FORM, "--profile", "release-execution", "--from", draft, "-o", out,
+                     "--report", record, "--project-root", PROJECT)
+    assert done.returncode == 1
+    assert done.stdout.strip().splitlines()[-1].startswith("STOP form omission")
+    first, second = json.loads(record.read_text())["rounds"]
+    assert [a["rule"] for a in first["applied"]] == ["P11E-completion-command"]
+    assert second["fixed"] == ["P11E-completion-command"] and second["score"] > first["score"]
+    declined = {u["rule"]: u["why"] for u in first["unavailable"]}
+    assert "'3. WORKFLOW' (line 45)" in declined["P11E-sections-present"]
+    original, mended = draft.read_text(encoding="utf-8"), out.read_text(encoding="utf-8")
+    added = "[PROTOCOL COMPLETE] - Production deployment finalized. Ready for Protocol 12"
+    assert added in mended and mended.replace(mended[mended.index("```\n" + added):], "") in original
+    assert mended.count("WORKFLOW\n") == original.count("WORKFLOW\n")
+
+
 @needs_corpus()
 @pytest.mark.parametrize("name", ["6-technical-design", "7-environment", "12-monitoring"])
 def test_corpus_forms_cycle_to_pass_with_the_generic_profile(tmp_path, name):
@@ -270,3 +330,19 @@ def test_a_fix_the_form_cannot_supply_names_the_missing_field():
     report = fix_text(path.read_text(), str(path), PackLoader().load("protocol-11-release-execution"), form)
     assert report.form_fields["P11E-completion-command"] == "handoff_command"
     assert "handoff_command" in report.unavailable["P11E-completion-command"]
+
+
+def test_a_missing_section_is_not_added_beside_one_of_the_same_kind():
+    """`## 4. GATES` may be the QUALITY GATES under another name: the fixer says
+    so instead of adding a second gates section."""
+    from protolint.fix import fix_text
+    from protolint.form import load_form
+    from protolint.packs import PackLoader
+
+    path = PROTOCOLS / "release-execution" / "11-production-deployment.md"
+    text = path.read_text().replace("## 4. QUALITY GATES", "## 4. GATES")
+    form = load_form(FORMS / "protocol-input-form-11-deployment-b999fbd.yaml")
+    report = fix_text(text, str(path), PackLoader().load("protocol-11-release-execution"), form)
+    assert report.text.count("GATES\n") == 1
+    assert "the draft has section '4. GATES' (line 130); if it is the QUALITY GATES, rename it" \
+        in report.unavailable["P11E-sections-present"]

@@ -197,7 +197,7 @@ def test_default_profile_and_output_path():
         Path(".cursor/ai-driven-workflow/11-production-deployment-release-management.md")
     assert {name: profile.pack for name, profile in PROFILES.items()} == {
         "release-execution": "protocol-11-release-execution",
-        "release-management": "protocol-11-release-management", "generic": "core"}
+        "release-management": "protocol-11-release-management", "generic": "blueprint"}
 
 
 def test_a_protocol_11_profile_refuses_another_protocol():

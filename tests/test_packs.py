@@ -87,7 +87,7 @@ def test_user_pack_extends_core_and_overrides_a_rule(tmp_path):
     ("pack: p\nrules:" + GOOD_RULE + "    from_form:\n      field: hooks[*]\n      pattern: '(unclosed'\n", 11,
      "my-rule", "bad regular expression /(unclosed/"),
     ("pack: p\nrules:" + GOOD_RULE + "    from_form: {field: hooks}\n", 9, "my-rule", "from_form"),
-    ("pack: p\nextends: [nonesuch]\n", 2, None, "unknown pack 'nonesuch'; shipped packs: core"),
+    ("pack: p\nextends: [nonesuch]\n", 2, None, "unknown pack 'nonesuch'; shipped packs: blueprint, core"),
     ("- just\n- a list\n", 1, None, "a pack is a YAML mapping"),
 ])
 def test_bad_packs_are_one_clear_error(tmp_path, text, line, rule_id, words):
@@ -106,5 +106,5 @@ def test_extends_cycle_names_the_chain(tmp_path):
 
 
 def test_unknown_pack_name_lists_choices():
-    with pytest.raises(PackError, match="shipped packs: core, form, protocol-11-release-execution"):
+    with pytest.raises(PackError, match="shipped packs: blueprint, core, form, protocol-11-release-execution"):
         PackLoader().load("cor")

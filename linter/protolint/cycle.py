@@ -61,6 +61,8 @@ class Round:
     """Rules that failed in the previous round and pass now."""
     applied: list[tuple[str, str]] = field(default_factory=list)
     """Fixes applied after this round's check (rule id, what was done)."""
+    unavailable: dict[str, str] = field(default_factory=dict)
+    """Failing rules whose fix could not be applied, and why."""
 
 
 @dataclass(slots=True)
@@ -85,7 +87,8 @@ class CycleResult:
             "omissions": [{"rule": o.rule_id, "field": o.field, "detail": o.detail} for o in self.omissions],
             "rounds": [{"round": r.number, "action": r.action, "score": r.score, "layers": r.layers,
                         "failing": r.failing, "fixed": r.fixed,
-                        "applied": [{"rule": rule, "fix": what} for rule, what in r.applied]}
+                        "applied": [{"rule": rule, "fix": what} for rule, what in r.applied],
+                        "unavailable": [{"rule": rule, "why": why} for rule, why in r.unavailable.items()]}
                        for r in self.rounds],
         }
 
@@ -181,7 +184,7 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
                 return _confirm(text, path, pack, form, inputs, unsafe, result, rounds)
 
             fixes = fix_text(text, path, pack, form, project_root, unsafe)
-            round_.applied = fixes.applied
+            round_.applied, round_.unavailable = fixes.applied, fixes.unavailable
             on_round(round_)
             omissions = form_omissions([o for o in outcomes if o.failed], form, fixes)
             if fixes.changed:

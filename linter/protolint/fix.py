@@ -81,7 +81,7 @@ def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
                 report.unsafe.append(rule.id)
                 continue
             try:
-                new_text, description = _apply(outcome, doc, report.text, form, inputs)
+                new_text, description = _apply(outcome, doc, report.text, form, inputs, pack)
             except Unavailable as why:
                 report.unavailable[rule.id] = str(why)
                 if why.form_field:
@@ -99,14 +99,15 @@ def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
     return report
 
 
-def _apply(outcome: Outcome, doc: Document, text: str, form: Form | None, inputs: Inputs) -> tuple[str, str]:
+def _apply(outcome: Outcome, doc: Document, text: str, form: Form | None, inputs: Inputs,
+           pack: RulePack) -> tuple[str, str]:
     fix = outcome.rule.fix
     action = fix["action"]
     lines = text.split("\n")
     if action == "insert":
         return _insert(outcome, doc, lines, form)
     if action == "insert_section":
-        return _insert_sections(outcome, doc, lines, form)
+        return _insert_sections(outcome, doc, lines, form, pack)
     if action == "replace":
         return _replace(outcome, doc, lines, inputs), fix.get("description", "replaced text")
     if action == "fence":
@@ -175,21 +176,19 @@ def _insert(outcome: Outcome, doc: Document, lines: list[str], form: Form | None
     return text, fix.get("description", f"inserted the form's text into {section.title!r}")
 
 
-def _insert_sections(outcome: Outcome, doc: Document, lines: list[str], form: Form | None) -> tuple[str, str]:
-    """Missing `##` sections, taken from the protocol the profile's template
-    renders from this form, each placed after the nearest section that precedes
-    it in that blueprint."""
-    from protolint.generate import PROFILES, render
+def _insert_sections(outcome: Outcome, doc: Document, lines: list[str], form: Form | None,
+                     pack: RulePack) -> tuple[str, str]:
+    """Missing `##` sections, taken from the protocol the pack's generator
+    profile renders from this form, each placed after the nearest section that
+    precedes it in that blueprint."""
+    from protolint.generate import profile_for, render
 
     if form is None:
         raise Unavailable("needs the input form (--form FORM) to write the missing section")
     missing = outcome.reports_missing or set(outcome.blocked_by)
     if not missing:
         raise Unavailable("no missing section named")
-    lineage = outcome.rule.pack
-    profile = next((name for name, p in PROFILES.items() if p.pack == lineage), None)
-    if profile is None:
-        raise Unavailable(f"no generator profile writes pack {lineage!r} sections")
+    profile = profile_for(pack)
     blueprint = parse_document(render(form, profile), "blueprint.md")
     order = [s for s in blueprint.sections if s.level == 2]
     present = {s.canonical: s for s in doc.sections if s.level == 2}
@@ -199,6 +198,11 @@ def _insert_sections(outcome: Outcome, doc: Document, lines: list[str], form: Fo
         source = next((s for s in order if s.canonical == missing_name), None)
         if source is None:
             raise Unavailable(f"the {profile} blueprint has no section {missing_name!r}")
+        namesake = next((s for s in present.values() if s.canonical.split()[-1:] == missing_name.split()[-1:]), None)
+        if namesake is not None:  # "3. WORKFLOW" for "RELEASE EXECUTION WORKFLOW": a second one would duplicate it
+            wanted = re.sub(r"^[\d.]+\s*", "", source.title)
+            raise Unavailable(f"the draft has section {namesake.title!r} (line {namesake.line}); if it is the "
+                              f"{wanted}, rename it rather than add a second one")
         block = blueprint.lines[source.line - 1:source.end_line]
         while block and not block[-1].strip():
             block.pop()

@@ -18,10 +18,13 @@ from __future__ import annotations
 import re
 from functools import cache
 from pathlib import Path, PurePosixPath
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from protolint.errors import UserError
 from protolint.form import Form
+
+if TYPE_CHECKING:
+    from protolint.packs import RulePack
 
 TEMPLATES = Path(__file__).parent / "templates"
 OUTPUT_DIR = Path(".cursor/ai-driven-workflow")
@@ -39,9 +42,16 @@ PROFILES: dict[str, Profile] = {
     "release-execution": Profile("release-execution.md.j2", "protocol-11-release-execution", "11"),
     # seeds/protocol-11-generator-playbook.md: RELEASE MANAGEMENT WORKFLOW.
     "release-management": Profile("release-management.md.j2", "protocol-11-release-management", "11"),
-    # The same blueprint for any protocol, judged by core.
-    "generic": Profile("generic.md.j2", "core", None),
+    # The same blueprint for any protocol, judged by core and the form's own items.
+    "generic": Profile("generic.md.j2", "blueprint", None),
 }
+
+def profile_for(pack: RulePack) -> str:
+    """The profile whose blueprint a pack judges: the nearest pack in its lineage
+    that a profile names, else the generic blueprint every profile follows."""
+    by_pack = {profile.pack: name for name, profile in PROFILES.items()}
+    return next((by_pack[name] for name in pack.lineage if name in by_pack), "generic")
+
 
 # The file names the two Protocol 11 specs generate; any other form is generic.
 DEFAULT_PROFILES = {
