@@ -346,3 +346,14 @@ def test_a_missing_section_is_not_added_beside_one_of_the_same_kind():
     assert report.text.count("GATES\n") == 1
     assert "the draft has section '4. GATES' (line 130); if it is the QUALITY GATES, rename it" \
         in report.unavailable["P11E-sections-present"]
+
+
+def test_fix_leaves_what_a_suppression_comment_hides(tmp_path):
+    target = tmp_path / "11-production-deployment.md"
+    text = (PROTOCOLS / "release-execution" / "failing" / "unfenced-communication.md").read_text()
+    target.write_text("<!-- protolint-disable-file P11E-communication-fenced, core-L4-templates-fenced, form-L4-prompts -->\n"
+                      + text)
+    done = protolint("check", target, "--fix", "--form", FORMS / "protocol-input-form-11-deployment-b999fbd.yaml",
+                     "--project-root", PROJECT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert target.read_text().endswith(text) and "fixed " not in done.stderr

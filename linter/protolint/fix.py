@@ -17,7 +17,8 @@ Fixers only add what the form says or move what is already there:
 `safe` fixes keep meaning and run with `--fix`; `reorder` moves whole sections
 and needs `--unsafe-fixes` (ruff's split).  A fix that needs a form field the
 form lacks is *unavailable*, with the field named: that is the form omission
-the cycle reports.
+the cycle reports.  A finding hidden by a suppression comment is not fixed:
+the comment says the text is meant as it is.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from pathlib import Path
 
 from protolint.binding import bind, context_for
 from protolint.document import Document, canonical_title
-from protolint.engine import Inputs, Outcome, check_rules
+from protolint.engine import Inputs, Outcome, check_rules, result_of
 from protolint.form import Form
 from protolint.packs import RulePack
 from protolint.parsing import parse_document
@@ -70,6 +71,7 @@ def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
     for _ in range(MAX_FIXES):
         doc = parse_document(report.text, path)
         outcomes = check_rules(doc, pack, inputs)
+        result_of(doc, pack, outcomes)  # a finding hidden by a suppression comment is not fixed either
         edit = None
         for outcome in outcomes:
             rule = outcome.rule
