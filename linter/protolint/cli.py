@@ -442,7 +442,8 @@ def show_config(
 
 @app.command()
 def init(directory: Annotated[str, typer.Argument(help="Where to write them.")] = ".") -> None:
-    """Write a commented protolint.yaml and a starter pack (protolint-pack.yaml); never overwrites."""
+    """Write a commented protolint.yaml, a starter pack (protolint-pack.yaml) and the schemas
+    their editor modelines name (.protolint/schemas/); never overwrites."""
     from pathlib import Path
 
     from protolint.scaffold import write_starter
@@ -458,16 +459,14 @@ def init(directory: Annotated[str, typer.Argument(help="Where to write them.")] 
 @app.command()
 def schema(name: Annotated[str, typer.Argument(help="Which schema: pack, config or form.")]) -> None:
     """Print a JSON Schema, for editors and other tools (pack: with installed plugins' check kinds)."""
-    import json
-
-    from protolint.schema import SCHEMAS
+    from protolint.schema import SCHEMAS, schema_text
     if name not in SCHEMAS:
         _fail(f"no schema {name!r}; choose one of: {', '.join(SCHEMAS)}")
     try:
-        document = SCHEMAS[name]()
+        text = schema_text(name)
     except UserError as error:
         _fail(str(error))
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(text)
 
 
 def main() -> None:
