@@ -298,6 +298,54 @@ def test_sarif_fingerprints_survive_moved_lines(tmp_path):
     assert fingerprints(original) == fingerprints(moved) != []
 
 
+
+def test_sarif_lists_suppressed_and_baselined_findings_as_suppressed_results_on_request(tmp_path):
+    commented = PROTOCOLS / "suppressions" / "guardrail-suppressed.md"
+    baseline = tmp_path / "baseline.json"
+    assert protolint("--pack", P11E, "--write-baseline", baseline, NO_GUARDRAIL).returncode == 0
+    args = ("--format", "sarif", "--pack", P11E, "--baseline", baseline, commented, NO_GUARDRAIL)
+
+    hidden = json.loads(protolint(*args).stdout)
+    assert sarif_errors(hidden) == [] and hidden["runs"][0]["results"] == []  # code scanning sees no alert
+
+    shown = protolint(*args, "--show-suppressed")
+    assert shown.returncode == 0
+    document = json.loads(shown.stdout)
+    assert sarif_errors(document) == []
+    (run,) = document["runs"]
+    listed = json.loads(protolint(*args, "--format", "json").stdout)
+    expected = [(file["path"], s) for file in listed["files"] for s in file["suppressed"]]
+    assert {s["suppressed_by"] for _, s in expected} == {"comment", "baseline"}
+    assert len(run["results"]) == len(expected)
+    for sarif_result, (path, suppressed) in zip(run["results"], expected):
+        assert sarif_result["ruleId"] == suppressed["rule"]
+        assert run["tool"]["driver"]["rules"][sarif_result["ruleIndex"]]["id"] == suppressed["rule"]
+        assert sarif_result["locations"][0]["physicalLocation"]["region"]["startLine"] == suppressed["line"]
+        assert sarif_result["partialFingerprints"]["protolint/v1"] == suppressed["fingerprint"]
+        if suppressed["suppressed_by"] == "comment":
+            assert sarif_result["suppressions"] == [{"kind": "inSource", "status": "accepted", "location": {
+                "physicalLocation": {"artifactLocation": {"uri": Path(path).relative_to(ROOT).as_posix(),
+                                                           "uriBaseId": "%SRCROOT%"},
+                                     "region": {"startLine": suppressed["comment_line"]}}}}]
+        else:
+            assert sarif_result["suppressions"] == [{"kind": "external", "status": "accepted"}]
+
+
+def test_sarif_describes_protolints_own_unused_suppression_finding(tmp_path):
+    protocol = tmp_path / "11-production-deployment.md"
+    title, rest = EXECUTION.read_text(encoding="utf-8").split("\n", 1)
+    protocol.write_text(f"{title}\n<!-- protolint-disable-next-line core-L1-guardrail -->\n{rest}", encoding="utf-8")
+    result = protolint("--format", "sarif", "--report-unused-suppressions", protocol.name, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    document = json.loads(result.stdout)
+    assert sarif_errors(document) == []
+    run = document["runs"][0]
+    (unused,) = run["results"]
+    assert unused["ruleId"] == "protolint-unused-suppression" and unused["level"] == "warning"
+    assert unused["locations"][0]["physicalLocation"]["region"]["startLine"] == 2
+    descriptor = run["tool"]["driver"]["rules"][unused["ruleIndex"]]
+    assert descriptor["id"] == "protolint-unused-suppression" and descriptor["shortDescription"]["text"]
+
 # ---------------------------------------------------------------- junit
 
 def test_junit_has_a_suite_per_file_and_a_case_per_rule(tmp_path):

@@ -356,6 +356,12 @@ def test_cli_counts_suppressed_findings_and_lists_them_on_request():
     assert "[suppressed by the comment on line 5]" in shown.stdout
 
 
+def test_cli_lists_suppressed_findings_in_a_text_report_file_on_request(tmp_path):
+    path, report = SUPPRESSIONS / "guardrail-suppressed.md", tmp_path / "report.txt"
+    assert protolint("--pack", EXECUTION, "--output", report, "--show-suppressed", path).returncode == 0
+    assert "[suppressed by the comment on line 5]" in report.read_text(encoding="utf-8")
+
+
 def test_cli_json_always_carries_suppressed_findings_and_warnings(tmp_path):
     path = tmp_path / "11-production-deployment.md"
     path.write_text(read_protocol(SUPPRESSIONS / "guardrail-suppressed.md")

@@ -139,7 +139,7 @@ def check(
         "--diff", help="Print the fixes as a unified diff instead of writing them; exit 1 if there are any.")] = False,
     # -- suppressions and baselines --
     show_suppressed: Annotated[bool, typer.Option(
-        "--show-suppressed", help="List the findings hidden by suppression comments or the baseline (text report).")] = False,
+        "--show-suppressed", help="List the findings hidden by suppression comments or the baseline (text report; in SARIF as suppressed results).")] = False,
     report_unused_suppressions: Annotated[bool, typer.Option(
         "--report-unused-suppressions", help="Report suppression comments that hide nothing (protolint-unused-suppression).")] = False,
     baseline: Annotated[Optional[str], typer.Option(
@@ -189,11 +189,11 @@ def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = Fals
         from protolint.report import text as text_report
         text_report.render(run, Console(highlight=False), show_suppressed=show_suppressed)
     else:
-        sys.stdout.write(report.render(run, on_stdout))
+        sys.stdout.write(report.render(run, on_stdout, show_suppressed))
     if output:
         from protolint.atomic import write_text_atomic
         try:
-            write_text_atomic(output, report.render(run, chosen))
+            write_text_atomic(output, report.render(run, chosen, show_suppressed))
         except OSError as error:
             _fail(f"{output}: cannot write the report: {error.strerror or error}")
     summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -442,7 +442,8 @@ def show_config(
 
 @app.command()
 def init(directory: Annotated[str, typer.Argument(help="Where to write them.")] = ".") -> None:
-    """Write a commented protolint.yaml and a starter pack (protolint-pack.yaml); never overwrites."""
+    """Write a commented protolint.yaml, a starter pack (protolint-pack.yaml) and the schemas
+    their editor modelines name (.protolint/schemas/); never overwrites."""
     from pathlib import Path
 
     from protolint.scaffold import write_starter
@@ -458,16 +459,14 @@ def init(directory: Annotated[str, typer.Argument(help="Where to write them.")] 
 @app.command()
 def schema(name: Annotated[str, typer.Argument(help="Which schema: pack, config or form.")]) -> None:
     """Print a JSON Schema, for editors and other tools (pack: with installed plugins' check kinds)."""
-    import json
-
-    from protolint.schema import SCHEMAS
+    from protolint.schema import SCHEMAS, schema_text
     if name not in SCHEMAS:
         _fail(f"no schema {name!r}; choose one of: {', '.join(SCHEMAS)}")
     try:
-        document = SCHEMAS[name]()
+        text = schema_text(name)
     except UserError as error:
         _fail(str(error))
-    sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    sys.stdout.write(text)
 
 
 def main() -> None:

@@ -173,5 +173,10 @@ SCHEMAS: dict[str, Callable[[], dict[str, Any]]] = {
 """What `protolint schema NAME` prints: adding a schema is one entry here."""
 
 
+def schema_text(name: str) -> str:
+    """The schema as `protolint schema NAME` prints it and `protolint init` saves it."""
+    return json.dumps(SCHEMAS[name](), indent=2, ensure_ascii=False) + "\n"
+
+
 if __name__ == "__main__":
     print(json.dumps(build_pack_schema(), indent=2, ensure_ascii=False))

@@ -93,8 +93,9 @@ def render(run: Run, console: Console, show_suppressed: bool = False) -> None:
         console.print(summary, soft_wrap=True)
 
 
-def render_plain(run: Run) -> str:
+def render_plain(run: Run, show_suppressed: bool = False) -> str:
     """The same report without colour, for a file."""
     buffer = io.StringIO()
-    render(run, Console(file=buffer, width=120, color_system=None, force_terminal=False, highlight=False))
+    render(run, Console(file=buffer, width=120, color_system=None, force_terminal=False, highlight=False),
+           show_suppressed)
     return buffer.getvalue()
