@@ -56,8 +56,8 @@ def test_a_pack_uses_a_plugin_kind_through_the_cli(example_plugin, tmp_path):
     assert long_steps[0]["message"].startswith("A step is too long to scan ('STEP 1:")
 
     schema = json.loads(protolint("schema", "pack", env=example_plugin).stdout)
-    assert "max_words" in schema["$defs"]["rule"]["properties"]["check"]["enum"]
-    assert "max_words" not in shipped_pack_schema()["$defs"]["rule"]["properties"]["check"]["enum"]
+    assert "max_words" in schema["definitions"]["rule"]["properties"]["check"]["enum"]
+    assert "max_words" not in shipped_pack_schema()["definitions"]["rule"]["properties"]["check"]["enum"]
 
     shown = protolint("rules", "show", "concise-steps", "--pack", pack, env=example_plugin)
     assert shown.returncode == 0 and "max_words" in shown.stdout

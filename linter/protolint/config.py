@@ -324,7 +324,7 @@ def _validator():
     import jsonschema
 
     from protolint.schema import config_schema
-    return jsonschema.Draft202012Validator(config_schema())
+    return jsonschema.Draft7Validator(config_schema())
 
 
 def _settings(data: dict, lines: LineIndex, path: Path, shown: str) -> Settings:

@@ -103,7 +103,7 @@ def load_form(path: str | Path) -> Form:
 def validate(raw: dict, lines: dict[tuple, int]) -> list[tuple[int | None, str]]:
     import jsonschema
 
-    validator = jsonschema.Draft202012Validator(form_schema())
+    validator = jsonschema.Draft7Validator(form_schema())
     problems = []
     for error in sorted(validator.iter_errors(raw), key=lambda e: [str(p) for p in e.absolute_path]):
         path = tuple(error.absolute_path)

@@ -161,7 +161,7 @@ class PackLoader:
 
         from protolint.schema import build_pack_schema, shipped_pack_schema
         plugins = set(self.kinds) - self._builtin
-        return jsonschema.Draft202012Validator(build_pack_schema(self.kinds) if plugins else shipped_pack_schema())
+        return jsonschema.Draft7Validator(build_pack_schema(self.kinds) if plugins else shipped_pack_schema())
 
     def resolve(self, reference: str, relative_to: Path | None = None) -> Path:
         """A pack reference is a path (`./my-pack.yaml`) or a shipped pack name (`core`)."""

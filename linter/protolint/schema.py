@@ -36,8 +36,8 @@ RULE_PROPERTIES: dict[str, Any] = {
                  "properties": {"pass": {"type": "string"}, "fail": {"type": "string"},
                                 "form": {"type": "string",
                                          "description": "YAML: the form fields a form-bound rule's examples use"}}},
-    "in": {"oneOf": [{"$ref": "#/$defs/selector"},
-                     {"type": "array", "items": {"$ref": "#/$defs/selector"}, "minItems": 1}]},
+    "in": {"oneOf": [{"$ref": "#/definitions/selector"},
+                     {"type": "array", "items": {"$ref": "#/definitions/selector"}, "minItems": 1}]},
     "check": {"type": "string"},
     "for_each": {"type": "string",
                  "description": "form path (phases[*].steps[action_type=MUST]): run the rule once per "
@@ -47,9 +47,9 @@ RULE_PROPERTIES: dict[str, Any] = {
          "description": "form path that supplies what the rule asks for: a failure the form "
                         "cannot mend (the rule's check fails on the path's values too) is "
                         "reported as a form omission naming this field"},
-        {"$ref": "#/$defs/form_source"},
+        {"$ref": "#/definitions/form_source"},
     ]},
-    "fix": {"$ref": "#/$defs/fix"},
+    "fix": {"$ref": "#/definitions/fix"},
 }
 
 FIX_SCHEMA: dict[str, Any] = {
@@ -111,7 +111,7 @@ def build_pack_schema(kinds: Mapping[str, CheckKind] | None = None) -> dict[str,
         "allOf": branches,
     }
     return {
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "$schema": "http://json-schema.org/draft-07/schema#",
         "$id": SCHEMA_ID,
         "title": "protolint rule pack",
         "type": "object",
@@ -138,9 +138,9 @@ def build_pack_schema(kinds: Mapping[str, CheckKind] | None = None) -> dict[str,
             },
             "disable": {"type": "array", "items": {"type": "string"}},
             "form": {"type": "string", "description": "default input form, relative to this pack"},
-            "rules": {"type": "array", "items": {"$ref": "#/$defs/rule"}},
+            "rules": {"type": "array", "items": {"$ref": "#/definitions/rule"}},
         },
-        "$defs": {"rule": rule, "selector": SELECTOR_SCHEMA, "fix": FIX_SCHEMA,
+        "definitions": {"rule": rule, "selector": SELECTOR_SCHEMA, "fix": FIX_SCHEMA,
                   "form_source": _form_source_schema(kinds["contains"])},
     }
 

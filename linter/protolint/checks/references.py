@@ -74,7 +74,7 @@ def path_prefix(scope: Scope, params: dict) -> list[Hit]:
     "extract": {"type": "string", "description": "regex with one group: the names to carry over"},
     "source": {"enum": ["label", "text"],
                "description": "extract from each node's first line (default) or its whole text"},
-    "target": {"$ref": "#/$defs/selector", "description": "where every extracted name must appear"},
+    "target": {"allOf": [{"$ref": "#/definitions/selector"}], "description": "where every extracted name must appear"},
     "ignore_case": {"type": "boolean"},
 }, required=["extract", "target"])
 def consistent_names(scope: Scope, params: dict) -> list[Hit]:
