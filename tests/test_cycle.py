@@ -357,3 +357,16 @@ def test_fix_leaves_what_a_suppression_comment_hides(tmp_path):
                      "--project-root", PROJECT)
     assert done.returncode == 0, done.stdout + done.stderr
     assert target.read_text().endswith(text) and "fixed " not in done.stderr
+
+
+@pytest.mark.parametrize("command", [["cycle", "{form}"], ["check", "{protocol}", "--form", "{form}"]])
+def test_an_invalid_form_is_one_placed_line_per_problem(tmp_path, command):
+    form = tmp_path / "form.yaml"
+    form.write_text('protocol_number: "11"\nprotocol_name: "x"\naio_role: "Architect"\nphases: []\n', encoding="utf-8")
+    places = {"form": str(form), "protocol": str(PROTOCOLS / "release-execution" / "11-production-deployment.md")}
+    done = protolint(*[arg.format(**places) for arg in command], cwd=tmp_path)
+    assert done.returncode == 2
+    lines = done.stderr.splitlines()
+    assert f"{form}:3: error: aio_role is not a form field; did you mean 'ai_role'?" in lines
+    assert f"{form}:4: error: phases is empty: list at least one" in lines
+    assert all(line.startswith(f"{form}:") for line in lines)

@@ -56,11 +56,19 @@ def _stderr():
     return Console(stderr=True, highlight=False)
 
 
-def _fail(message: str) -> None:
-    """Exit 2 with the message; a message of several problems (a form) is one line each."""
+def _fail(problem: str | UserError) -> None:
+    """Exit 2 with the message.  A form's problems are one line each, placed like
+    any bad input: `form.yaml:57: error: phases[1].quality_gate.gate_name is missing`."""
+    from protolint.form import FormError
+
+    if isinstance(problem, FormError):
+        lines = [f"{problem.path}:{line}: error: {text}" if line else f"{problem.path}: error: {text}"
+                 for line, text in problem.problems]
+    else:
+        lines = [f"protolint: error: {line}" for line in str(problem).splitlines()]
     stderr = _stderr()
-    for line in message.splitlines():
-        stderr.print(f"protolint: error: {line}", markup=False, highlight=False, soft_wrap=True)
+    for line in lines:
+        stderr.print(line, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(2)
 
 
@@ -71,7 +79,7 @@ def _load_packs(references: list[str] | None) -> list:
         loader = PackLoader()
         return [loader.load(p) for p in references] if references else loader.load_all()
     except UserError as error:
-        _fail(str(error))
+        _fail(error)
 
 
 ConfigOption = Annotated[Optional[str], typer.Option(
@@ -101,7 +109,7 @@ def _configuration(config: str | None, isolated: bool, pack: list[str] | None, f
             "packs": pack, "fail_on": fail_on.value if fail_on else None, "min_score": min_score,
             "form": form, "project_root": project_root})
     except UserError as error:
-        _fail(str(error))
+        _fail(error)
 
 
 def _version(value: bool) -> None:
@@ -163,7 +171,7 @@ def check(
                 raise typer.Exit(1 if changed else 0)
         run = linter.run(paths)
     except UserError as error:
-        _fail(str(error))
+        _fail(error)
     if write_baseline:
         _write_baseline(write_baseline, run)
     _publish(run, output_format.value if output_format else _terminal_format(), output, show_suppressed)
@@ -305,7 +313,7 @@ def cycle(
         if report:
             atomic_write(Path(report), (json.dumps(outcome.as_json(), indent=2) + "\n").encode("utf-8"))
     except UserError as error:
-        _fail(str(error))
+        _fail(error)
     print_outcome(console, outcome, str(target))
     raise typer.Exit(0 if outcome.passed else 1)
 
@@ -319,7 +327,7 @@ def _write_baseline(path: str, run) -> None:
     try:
         count = write_baseline(path, run.results)
     except UserError as error:
-        _fail(str(error))
+        _fail(error)
     _stderr().print(f"protolint: wrote {count} finding(s) of {len(run.results)} file(s) to {path}",
                     markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(0)
@@ -343,7 +351,7 @@ def generate(
     """Write a protocol from an input form; exit 2 on an invalid form or a refused overwrite."""
     from pathlib import Path
 
-    from protolint.form import FormError, load_form
+    from protolint.form import load_form
     from protolint.generate import PROFILES, default_output_path, default_profile, render
     from protolint.output import write_protocol
 
@@ -351,14 +359,7 @@ def generate(
         _fail(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
     try:
         loaded = load_form(form)
-    except FormError as error:
-        stderr = _stderr()
-        for line, problem in error.problems:
-            place = f"{error.path}:{line}" if line else error.path
-            stderr.print(f"{place}: error: {problem}", markup=False, highlight=False, soft_wrap=True)
-        raise typer.Exit(2)
-    chosen = profile or default_profile(loaded)
-    try:
+        chosen = profile or default_profile(loaded)
         text = render(loaded, chosen, Path(template) if template else None)
         if output == "-":
             sys.stdout.write(text)
@@ -366,7 +367,7 @@ def generate(
         path = Path(output) if output else default_output_path(loaded)
         write_protocol(path, text, force=force)
     except UserError as error:
-        _fail(str(error))
+        _fail(error)
     print(f"wrote {path} (profile {chosen}); "
           f"run `protolint check {path} --pack {PROFILES[chosen].pack} --form {form}`")
 
@@ -435,7 +436,7 @@ def show_config(
     try:
         settings = configuration.for_file(target)
     except UserError as error:
-        _fail(str(error))
+        _fail(error)
     render = settings_report.render_json if output_format is SettingsFormat.json else settings_report.render_text
     sys.stdout.write(render(target, settings))
 
@@ -450,7 +451,7 @@ def init(directory: Annotated[str, typer.Argument(help="Where to write them.")] 
     try:
         written = write_starter(Path(directory))
     except UserError as error:
-        _fail(str(error))
+        _fail(error)
     for target in written:
         print(f"wrote {target}")
     print("next: edit them, then `protolint config` shows what applies and `protolint check` uses them")
@@ -465,7 +466,7 @@ def schema(name: Annotated[str, typer.Argument(help="Which schema: pack, config 
     try:
         text = schema_text(name)
     except UserError as error:
-        _fail(str(error))
+        _fail(error)
     sys.stdout.write(text)
 
 
