@@ -466,3 +466,16 @@ def test_every_format_goes_to_a_file(tmp_path, name):
     assert protolint("--format", name, "--output", target, EXECUTION).returncode == 0
     written = target.read_text(encoding="utf-8")
     assert (json.loads(written) if name == "json" else written) == library_report(EXECUTION, name=name)
+
+
+def test_junit_reports_an_unused_suppression_as_a_failing_case(tmp_path):
+    protocol = tmp_path / "11-production-deployment.md"
+    title, rest = EXECUTION.read_text(encoding="utf-8").split("\n", 1)
+    protocol.write_text(f"{title}\n<!-- protolint-disable-next-line core-L1-guardrail -->\n{rest}", encoding="utf-8")
+    result = protolint("--format", "junit", "--report-unused-suppressions", protocol.name, cwd=tmp_path)
+    suite = ET.fromstring(result.stdout).find("testsuite")
+    case = suite.find("testcase[@name='protolint-unused-suppression']")
+    failure = case.find("failure")
+    assert failure.get("type") == "warning"
+    assert failure.text.startswith(f"{protocol.name}:2:1: warning: ")
+    assert int(suite.get("failures")) == 1 and suite.find("testcase[@name='verdict']/failure") is None

@@ -12,6 +12,7 @@ from collections import defaultdict
 
 from protolint.engine import Finding, Result
 from protolint.runner import Problem, Run
+from protolint.suppressions import UNUSED_SUPPRESSION
 
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot carry even escaped (control characters in a protocol's text)."""
@@ -73,6 +74,14 @@ def _suite(result: Result) -> ET.Element:
             text = f"{result.path}: {message}"
         failure = ET.SubElement(case, "failure", message=message, type=rule.severity)
         failure.text = text
+
+    unused = by_rule.get(UNUSED_SUPPRESSION)
+    if unused:  # not a rule of the pack, but a finding all the same (--report-unused-suppressions)
+        failures += 1
+        case = ET.SubElement(suite, "testcase", classname="suppressions", name=UNUSED_SUPPRESSION)
+        failure = ET.SubElement(case, "failure", message=unused[0].message if len(unused) == 1
+                                else f"{len(unused)} suppression comments hide nothing", type="warning")
+        failure.text = "\n".join(_finding_line(f) for f in unused)
 
     verdict = ET.SubElement(suite, "testcase", classname=result.pack, name="verdict")
     if not result.passed:
