@@ -478,4 +478,5 @@ def test_junit_reports_an_unused_suppression_as_a_failing_case(tmp_path):
     failure = case.find("failure")
     assert failure.get("type") == "warning"
     assert failure.text.startswith(f"{protocol.name}:2:1: warning: ")
-    assert int(suite.get("failures")) == 1 and suite.find("testcase[@name='verdict']/failure") is None
+    assert int(suite.get("tests")) == len(suite.findall("testcase")) and int(suite.get("failures")) == 1
+    assert suite.find("testcase[@name='verdict']/failure") is None
