@@ -370,3 +370,56 @@ def test_an_invalid_form_is_one_placed_line_per_problem(tmp_path, command):
     assert f"{form}:3: error: aio_role is not a form field; did you mean 'ai_role'?" in lines
     assert f"{form}:4: error: phases is empty: list at least one" in lines
     assert all(line.startswith(f"{form}:") for line in lines)
+
+
+def test_a_fix_that_does_not_mend_its_rule_is_not_kept_and_the_form_is_named(tmp_path):
+    """The form's guardrail is inserted only if it is what the rule asks for;
+    one without approval and rollback leaves the draft alone and names the field."""
+    form = yaml.safe_load((FORMS / "protocol-input-form-11-deployment-b999fbd.yaml").read_text(encoding="utf-8"))
+    form["primary_guardrail"] = "Be careful in production."
+    copy = tmp_path / "form.yaml"
+    copy.write_text(yaml.safe_dump(form, sort_keys=False), encoding="utf-8")
+    draft = PROTOCOLS / "release-execution" / "failing" / "no-guardrail.md"
+    done = protolint("cycle", copy, "--from", draft, "-o", tmp_path / "out.md", "--report", tmp_path / "r.json",
+                     "--project-root", PROJECT)
+    assert done.returncode == 1
+    record = json.loads((tmp_path / "r.json").read_text())
+    assert record["status"] == "form-omission"
+    assert {o["rule"]: o["field"] for o in record["omissions"]} == {"P11E-guardrail": "primary_guardrail"}
+    # the general bold-guardrail rule is mended by the form's text; the seed's, which wants approval
+    # and rollback in it, is not, and its fix is not kept
+    assert [a["rule"] for r in record["rounds"] for a in r["applied"]] == ["core-L1-guardrail"]
+    unavailable = {u["rule"]: u["why"] for r in record["rounds"] for u in r["unavailable"]}
+    assert unavailable["P11E-guardrail"].endswith("was not kept: the rule still fails")
+    assert (tmp_path / "out.md").read_text().count("Be careful in production.") == 1
+
+
+def test_a_fix_that_would_break_a_passing_rule_is_not_kept(tmp_path):
+    from protolint.fix import fix_text
+    from protolint.packs import PackLoader
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text("""\
+pack: owners
+layers: {L1: {name: System-Level Decisions}}
+rules:
+  - id: owner-named
+    layer: L1
+    summary: The mission names an owner
+    message: No owner
+    in: {section: AI ROLE AND MISSION}
+    check: contains
+    pattern: 'Owner:'
+    fix: {action: insert, at: after_heading, text: "Owner: TODO"}
+  - id: no-placeholders
+    layer: L1
+    summary: No TODO left
+    message: A TODO is left
+    in: {select: document}
+    check: absent
+    text: TODO
+""", encoding="utf-8")
+    text = "# PROTOCOL 1: X\n\n## 1. AI ROLE AND MISSION\n\nYou are a **Release Manager**.\n"
+    report = fix_text(text, "p.md", PackLoader().load(str(pack)))
+    assert report.text == text and report.applied == []
+    assert report.unavailable["owner-named"].endswith("was not kept: it would break no-placeholders")

@@ -68,10 +68,8 @@ def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
     inputs = Inputs(form.data if form else None, project_root)
     report = FixReport(text)
     tried: set[str] = set()
+    outcomes = _outcomes(report.text, path, pack, inputs)
     for _ in range(MAX_FIXES):
-        doc = parse_document(report.text, path)
-        outcomes = check_rules(doc, pack, inputs)
-        result_of(doc, pack, outcomes)  # a finding hidden by a suppression comment is not fixed either
         edit = None
         for outcome in outcomes:
             rule = outcome.rule
@@ -83,7 +81,8 @@ def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
                 report.unsafe.append(rule.id)
                 continue
             try:
-                new_text, description = _apply(outcome, doc, report.text, form, inputs, pack)
+                new_text, description = _apply(outcome, parse_document(report.text, path), report.text,
+                                               form, inputs, pack)
             except Unavailable as why:
                 report.unavailable[rule.id] = str(why)
                 if why.form_field:
@@ -92,13 +91,41 @@ def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
             if new_text == report.text:
                 report.unavailable[rule.id] = "the fix found nothing to change"
                 continue
-            edit = (rule.id, description, new_text)
+            after = _outcomes(new_text, path, pack, inputs)
+            refusal = _refusal(rule.id, outcomes, after)
+            if refusal:
+                report.unavailable[rule.id] = f"its fix ({description}) was not kept: {refusal}"
+                continue
+            edit = (rule.id, description, new_text, after)
             break
         if edit is None:
             return report
-        rule_id, description, report.text = edit
+        rule_id, description, report.text, outcomes = edit
         report.applied.append((rule_id, description))
     return report
+
+
+def _outcomes(text: str, path: str, pack: RulePack, inputs: Inputs) -> list[Outcome]:
+    """Outcomes as reported: a finding hidden by a suppression comment is not fixed."""
+    doc = parse_document(text, path)
+    outcomes = check_rules(doc, pack, inputs)
+    result_of(doc, pack, outcomes)  # takes the suppressed findings out
+    return outcomes
+
+
+def _refusal(rule_id: str, before: list[Outcome], after: list[Outcome]) -> str:
+    """Why an edit is not an improvement: a fix must mend its rule (or some of
+    its findings) and break no rule that passed (the form's text may not be
+    what the rule asks for: that is then a form omission, not a fix)."""
+    failing_before = {o.rule.id for o in before if o.failed}
+    broken = sorted({o.rule.id for o in after if o.failed} - failing_before)
+    if broken:
+        return f"it would break {', '.join(broken)}"
+    weight = {o.rule.id: len(o.findings) + len(o.blocked_by) for o in before}
+    mended = next(o for o in after if o.rule.id == rule_id)
+    if mended.failed and len(mended.findings) + len(mended.blocked_by) >= weight[rule_id]:
+        return "the rule still fails"
+    return ""
 
 
 def _apply(outcome: Outcome, doc: Document, text: str, form: Form | None, inputs: Inputs,
@@ -133,7 +160,8 @@ def render_fix_text(template: str, form: Form | None, extra: dict | None = None)
     except jinja2.UndefinedError as error:
         missing = re.search(r"has no attribute '(\w+)'", error.message or "")
         name = form.field_name(missing.group(1)) if missing else None
-        raise Unavailable(f"the form has no value for it ({error.message})", name) from None
+        raise Unavailable(f"the form has no {name}" if name else f"the form has no value for it ({error.message})",
+                          name) from None
     for name in re.findall(r"\{\{\s*form\.(\w+)", template):
         if not str(form.data.get(name) or "").strip():
             raise Unavailable(f"the form's {form.field_name(name)} is empty or missing", form.field_name(name))
