@@ -18,7 +18,8 @@ Fixers only add what the form says or move what is already there:
 and needs `--unsafe-fixes` (ruff's split).  A fix that needs a form field the
 form lacks is *unavailable*, with the field named: that is the form omission
 the cycle reports.  A finding hidden by a suppression comment is not fixed:
-the comment says the text is meant as it is.
+the comment says the text is meant as it is.  An edit is kept only if it
+mends its rule (or some of its findings) and breaks no rule that passed.
 """
 
 from __future__ import annotations
