@@ -41,6 +41,8 @@ class BoundCheck:
                         "protocol", "prompt_context", "phase_name"):
                 if value.get(key):
                     return f"form {self.item.path} {value[key]!r}"
+        elif isinstance(value, str) and value.strip():
+            return f"form {self.item.path} {value!r}"
         return f"form {self.item.path}"
 
 
