@@ -106,6 +106,21 @@ def test_rules_list_and_show():
     assert unknown.returncode == 2 and "did you mean" in unknown.stderr
 
 
+@pytest.mark.parametrize("rule_id, lines", [
+    ("form-L3-step-markers", ['  looks in  {"section_pattern": "^(?:step|phase) {{ phase.phase_number }}',
+                              "  for each  phases[*].steps[*] (needs the input form)",
+                              "  fix       replace: add the form's marker to the step's first line"]),
+    ("P11E-guardrail", ["  form      primary_guardrail, checked with the rule's check: a failure it shares is a form omission",
+                        "  fix       insert"]),
+    ("P11E-automation-outputs", ['  form      automation_hooks[*], checked with contains {"each": true, "pattern": ']),
+    ("P11E-sections-order", ["  fix       reorder (unsafe: --unsafe-fixes)"]),
+])
+def test_rules_show_tells_how_the_form_and_the_fixers_come_in(rule_id, lines):
+    shown = protolint("rules", "show", rule_id).stdout.splitlines()
+    for line in lines:
+        assert any(s.startswith(line) for s in shown), line
+
+
 def test_version_and_color_rules():
     assert protolint("--version").stdout.startswith("protolint ")
     plain = protolint(NO_GUARDRAIL, "--pack", "core")

@@ -21,17 +21,33 @@ def _shown(value):
 
 
 def explain_rule(rule: Rule) -> str:
-    params = {k: _shown(v) for k, v in rule.params.items() if not k.startswith("_")}
+    if rule.form_bound:  # its parameters are templates, rendered per form item
+        params = {k: rule.template[k] for k in rule.kind.parameters if k in rule.template}
+        looks_in = rule.template.get("in")
+    else:
+        params = {k: _shown(v) for k, v in rule.params.items() if not k.startswith("_")}
+        looks_in = rule.selector.spec
     parts = [
         f"{rule.id}: {rule.summary}",
         "",
         f"  pack      {rule.pack} ({rule.source}:{rule.line})",
         f"  layer     {rule.layer}",
         f"  severity  {rule.severity}, weight {rule.weight:g}" + (", essential" if rule.essential else ""),
-        f"  looks in  {json.dumps(rule.selector.spec, ensure_ascii=False)}",
+        f"  looks in  {json.dumps(looks_in, ensure_ascii=False)}",
         f"  check     {rule.kind.name} {json.dumps(params, ensure_ascii=False) if params else ''}".rstrip(),
         f"  message   {rule.message}",
     ]
+    if rule.form_bound:
+        parts.append(f"  for each  {rule.template['for_each']} (needs the input form)")
+    if rule.from_form is not None:
+        expects = rule.from_form.expects
+        how = (f"contains {json.dumps({k: _shown(v) for k, v in expects.items() if not k.startswith('_')}, ensure_ascii=False)}"
+               if expects else "the rule's check")
+        parts.append(f"  form      {rule.from_form.field}, checked with {how}: a failure it shares is a form omission")
+    if rule.fix is not None:
+        safe = rule.fix.get("safe", rule.fix["action"] != "reorder")
+        parts.append(f"  fix       {rule.fix['action']}{'' if safe else ' (unsafe: --unsafe-fixes)'}"
+                     + (f": {rule.fix['description']}" if rule.fix.get("description") else ""))
     if rule.rationale:
         parts += ["", "Why", "", *("  " + line for line in rule.rationale.splitlines())]
     for label, key in (("Passes", "pass"), ("Fails", "fail")):
