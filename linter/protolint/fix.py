@@ -69,7 +69,7 @@ def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
     inputs = Inputs(form.data if form else None, project_root)
     report = FixReport(text)
     tried: set[str] = set()
-    outcomes = _outcomes(report.text, path, pack, inputs)
+    doc, outcomes = _outcomes(report.text, path, pack, inputs)
     for _ in range(MAX_FIXES):
         edit = None
         for outcome in outcomes:
@@ -82,8 +82,7 @@ def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
                 report.unsafe.append(rule.id)
                 continue
             try:
-                new_text, description = _apply(outcome, parse_document(report.text, path), report.text,
-                                               form, inputs, pack)
+                new_text, description = _apply(outcome, doc, report.text, form, inputs, pack)
             except Unavailable as why:
                 report.unavailable[rule.id] = str(why)
                 if why.form_field:
@@ -93,7 +92,7 @@ def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
                 report.unavailable[rule.id] = "the fix found nothing to change"
                 continue
             after = _outcomes(new_text, path, pack, inputs)
-            refusal = _refusal(rule.id, outcomes, after)
+            refusal = _refusal(outcome, outcomes, after[1])
             if refusal:
                 report.unavailable[rule.id] = f"its fix ({description}) was not kept: {refusal}"
                 continue
@@ -101,20 +100,21 @@ def fix_text(text: str, path: str, pack: RulePack, form: Form | None = None,
             break
         if edit is None:
             return report
-        rule_id, description, report.text, outcomes = edit
+        rule_id, description, report.text, (doc, outcomes) = edit
         report.applied.append((rule_id, description))
     return report
 
 
-def _outcomes(text: str, path: str, pack: RulePack, inputs: Inputs) -> list[Outcome]:
-    """Outcomes as reported: a finding hidden by a suppression comment is not fixed."""
+def _outcomes(text: str, path: str, pack: RulePack, inputs: Inputs) -> tuple[Document, list[Outcome]]:
+    """The parsed text and its outcomes as reported: a finding hidden by a
+    suppression comment is not fixed."""
     doc = parse_document(text, path)
     outcomes = check_rules(doc, pack, inputs)
     result_of(doc, pack, outcomes)  # takes the suppressed findings out
-    return outcomes
+    return doc, outcomes
 
 
-def _refusal(rule_id: str, before: list[Outcome], after: list[Outcome]) -> str:
+def _refusal(fixed: Outcome, before: list[Outcome], after: list[Outcome]) -> str:
     """Why an edit is not an improvement: a fix must mend its rule (or some of
     its findings) and break no rule that passed (the form's text may not be
     what the rule asks for: that is then a form omission, not a fix)."""
@@ -122,9 +122,8 @@ def _refusal(rule_id: str, before: list[Outcome], after: list[Outcome]) -> str:
     broken = sorted({o.rule.id for o in after if o.failed} - failing_before)
     if broken:
         return f"it would break {', '.join(broken)}"
-    weight = {o.rule.id: len(o.findings) + len(o.blocked_by) for o in before}
-    mended = next(o for o in after if o.rule.id == rule_id)
-    if mended.failed and len(mended.findings) + len(mended.blocked_by) >= weight[rule_id]:
+    mended = next(o for o in after if o.rule.id == fixed.rule.id)
+    if mended.failed and len(mended.findings) + len(mended.blocked_by) >= len(fixed.findings) + len(fixed.blocked_by):
         return "the rule still fails"
     return ""
 

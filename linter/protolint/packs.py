@@ -11,11 +11,11 @@ from __future__ import annotations
 import difflib
 import fnmatch
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from importlib import resources
 from pathlib import Path
-from collections.abc import Callable
 from typing import Any
 
 import yaml
@@ -328,10 +328,7 @@ class PackLoader:
                 continue
             value = spec[key]
             if key in REGEX_PARAMETERS:
-                if isinstance(value, list):
-                    value = [self._regex(v, source, where(key, i), rule_id) for i, v in enumerate(value)]
-                else:
-                    value = self._regex(value, source, where(key), rule_id)
+                value = self._regexes(value, source, where, (key,), rule_id)
             elif key == "target":
                 value = self._selector(value, source, where(key), rule_id)
             params[key] = value
@@ -376,9 +373,7 @@ class PackLoader:
         self._form_path(spec["field"], source, where("from_form", "field"), rule_id)
         expects = {key: value for key, value in spec.items() if key != "field"}
         for key in REGEX_PARAMETERS & expects.keys():
-            value = expects[key]
-            expects[key] = ([self._regex(v, source, where("from_form", key, i), rule_id) for i, v in enumerate(value)]
-                            if isinstance(value, list) else self._regex(value, source, where("from_form", key), rule_id))
+            expects[key] = self._regexes(expects[key], source, where, ("from_form", key), rule_id)
         return FormSource(spec["field"], with_needles(expects))
 
     @staticmethod
@@ -407,6 +402,13 @@ class PackLoader:
             return compile_selector(spec)
         except re.error as error:
             raise PackError(source, f"bad regular expression in selector: {error}", line, rule_id) from None
+
+    def _regexes(self, value: str | list[str], source: str, where: Callable[..., int], keys: tuple,
+                 rule_id: str) -> re.Pattern[str] | list[re.Pattern[str]]:
+        """A regex parameter at `keys` compiled: one pattern, or a list (an error names its item's line)."""
+        if isinstance(value, list):
+            return [self._regex(v, source, where(*keys, i), rule_id) for i, v in enumerate(value)]
+        return self._regex(value, source, where(*keys), rule_id)
 
     @staticmethod
     def _regex(pattern: str, source: str, line: int | None, rule_id: str | None) -> re.Pattern[str]:
