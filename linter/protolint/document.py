@@ -59,6 +59,13 @@ class Section(Node):
     level: int = 1
     number: str | None = None
     children: list[Section] = field(default_factory=list)
+    pseudo: bool = False
+    """A bold line standing alone as a paragraph (`**Gate 1: Go/No-Go**`), or a
+    paragraph opened by a bold role label (`**Mission:** ...`): a lighter heading."""
+    label_only: bool = False
+    """The labelled-paragraph kind of pseudo section: it spans its paragraph only."""
+    role: str | None = None
+    """What this section is (`gates`, `handoff`, ...), from the role vocabulary."""
 
     @property
     def label(self) -> str:
@@ -109,6 +116,19 @@ class Bold(Node):
 
 
 @dataclass(frozen=True, slots=True)
+class FenceProblem:
+    """A fence that does not read as its author meant: a reader (and an agent)
+    sees different text than the author wrote."""
+
+    line: int
+    """Where the outer (or unclosed) fence opens."""
+    end_line: int
+    """The inner fence that closes it early, or the last line an unclosed one swallows."""
+    kind: str
+    """`nested` or `unclosed`."""
+
+
+@dataclass(frozen=True, slots=True)
 class Directive:
     """A `<!-- protolint-… -->` comment as written, found by the parser (so one
     inside a code block or code span is not a directive).  What it suppresses
@@ -147,6 +167,28 @@ class Document:
     front_matter: str | None = None
     directives: list[Directive] = field(default_factory=list)
     """Suppression comments, in document order."""
+    fence_problems: list[FenceProblem] = field(default_factory=list)
+    foreign_lines: frozenset[int] = frozenset()
+    """Lines that are not the protocol's own voice: examples and templates of
+    what to produce (sections read as `example`, ```markdown fences)."""
+
+    def sections_in_role(self, roles: set[str] | frozenset[str], outermost: bool = True) -> list[Section]:
+        """Sections read as one of `roles`; with `outermost`, not those nested
+        in another section already picked (a gate inside QUALITY GATES)."""
+        picked: list[Section] = []
+        for section in self.sections:
+            if section.role in roles:
+                if outermost and picked and picked[-1].line <= section.line <= picked[-1].end_line:
+                    continue
+                picked.append(section)
+        return picked
+
+    def own_text(self, line: int, end_line: int) -> str:
+        """The text of a span with foreign lines (examples, templates) blanked."""
+        if not self.foreign_lines:
+            return self.text_of(line, end_line)
+        return "\n".join("" if n in self.foreign_lines else text
+                         for n, text in enumerate(self.lines[line - 1:end_line], start=line))
 
     @property
     def root(self) -> Node:

@@ -14,7 +14,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +24,7 @@ from protolint.checks import REGEX_PARAMETERS, CheckKind, load_builtin_checks
 from protolint.checks.text import with_needles
 from protolint.errors import PackError, PluginError
 from protolint.form import parse_form_path
+from protolint.roles import shipped_rules_dir
 from protolint.selectors import Selector, Union, compile_selector
 from protolint.validation import LineIndex, first_error, line_for, line_index, parse_yaml, yaml_error_place
 
@@ -133,14 +133,7 @@ def combine(packs: list[RulePack]) -> RulePack:
     )
 
 
-def shipped_packs_dir() -> Path:
-    """Packs travel in the wheel as protolint/rules; a source checkout keeps
-    them at the top level, beside linter/."""
-    inside = Path(str(resources.files("protolint"))) / "rules"
-    if inside.is_dir():
-        return inside
-    return Path(__file__).resolve().parents[2] / "rules"
-
+shipped_packs_dir = shipped_rules_dir
 
 def shipped_pack_names() -> list[str]:
     return sorted(p.stem for p in shipped_packs_dir().glob("*.yaml"))

@@ -19,6 +19,7 @@ from protolint.document import (
     CodeBlock,
     Directive,
     Document,
+    FenceProblem,
     ListItem,
     Marker,
     Quote,
@@ -26,6 +27,7 @@ from protolint.document import (
     Table,
     canonical_title,
 )
+from protolint.roles import EXAMPLE, shipped_vocabulary
 
 _MARKER = re.compile(r"\[(" + "|".join(MARKER_NAMES) + r")\]")
 _CHECKBOX = re.compile(r"^\[( |x|X)\]\s")
@@ -36,6 +38,9 @@ _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
 _DIRECTIVE = re.compile(r"protolint-([\w-]*)(.*)", re.DOTALL | re.IGNORECASE)
 _DIRECTIVE_ACTIONS = ("disable", "enable", "disable-next-line", "disable-file")
 _RULE_ID = re.compile(r"[A-Za-z0-9][\w.-]*")
+_FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$")
+_EXAMPLE_INFO = frozenset({"markdown", "md"})
+_LABEL_END = re.compile(r"^\s*:?\s*$")
 
 
 def _parser() -> MarkdownIt:
@@ -101,16 +106,62 @@ def parse_document(text: str, path: str = "<string>") -> Document:
     if lines and lines[-1] == "":
         lines.pop()
     front_matter = _split_front_matter(lines)
-    tokens = _MD.parse("\n".join(lines))
-    return _DocumentBuilder(path, lines, front_matter).build(tokens)
+    readable, problems = _mend_nested_fences(lines)
+    tokens = _MD.parse("\n".join(readable))
+    return _DocumentBuilder(path, lines, front_matter, problems).build(tokens)
+
+
+def _mend_nested_fences(lines: list[str]) -> tuple[list[str], list[FenceProblem]]:
+    """Read a fence nested in another of the same kind as its author meant.
+
+    Inside a fenced block, a line such as ```` ```mermaid ```` is content to a
+    CommonMark parser, and the next bare ```` ``` ```` closes the *outer* block:
+    the rest of an embedded template turns into live sections and the outer
+    block's own closing fence opens a new block that swallows the document.
+    Authors mean a nested block, so the parser is given the inner fences with
+    the other fence character (lines and columns unchanged), and the problem is
+    kept for the structure rule: other readers still see the broken version.
+    An unclosed fence is reported too."""
+    readable = list(lines)
+    problems: list[FenceProblem] = []
+    outer: tuple[int, str, int] | None = None  # (line, char, length)
+    inner: list[int] = []
+    for number, text in enumerate(lines, start=1):
+        match = _FENCE.match(text)
+        if match is None:
+            continue
+        char, length, info = match.group(2)[0], len(match.group(2)), match.group(3)
+        if outer is None:
+            outer = (number, char, length)
+        elif char != outer[1] or length < outer[2]:
+            continue
+        elif info:
+            inner.append(number)
+            problems.append(FenceProblem(outer[0], number, "nested"))
+            readable[number - 1] = text.replace(char * length, _OTHER_FENCE[char] * length, 1)
+        elif inner:
+            inner.pop()
+            readable[number - 1] = text.replace(char * length, _OTHER_FENCE[char] * length, 1)
+        else:
+            outer = None
+    if outer is not None:
+        problems.append(FenceProblem(outer[0], max(len(lines), outer[0]), "unclosed"))
+    return readable, problems
+
+
+_OTHER_FENCE = {"`": "~", "~": "`"}
 
 
 class _DocumentBuilder:
-    def __init__(self, path: str, lines: list[str], front_matter: str | None):
+    def __init__(self, path: str, lines: list[str], front_matter: str | None,
+                 fence_problems: list[FenceProblem]):
         self.path = path
         self.lines = lines
         self.front_matter = front_matter
-        self.headings: list[tuple[int, int, str]] = []  # (line, level, title)
+        self.fence_problems = fence_problems
+        self.headings: list[tuple[int, int, str, bool]] = []  # (line, level, title, pseudo)
+        self.labels: list[tuple[int, int, str, str]] = []  # (line, end line, label, role)
+        self.vocabulary = shipped_vocabulary()
         self.items: list[ListItem] = []
         self.code: list[CodeBlock] = []
         self.quotes: list[Quote] = []
@@ -143,7 +194,9 @@ class _DocumentBuilder:
             kind = tok.type
             if kind == "heading_open":
                 title = _inline_text(tokens[i + 1]).strip()
-                self.headings.append((tok.map[0] + 1, int(tok.tag[1]), title))
+                self.headings.append((tok.map[0] + 1, int(tok.tag[1]), title, False))
+            elif kind == "paragraph_open" and tok.level == 0 and tok.map:
+                self.bold_paragraph(tok, tokens[i + 1])
             elif kind in ("bullet_list_open", "ordered_list_open"):
                 list_stack.append(kind == "ordered_list_open")
             elif kind in ("bullet_list_close", "ordered_list_close"):
@@ -166,8 +219,13 @@ class _DocumentBuilder:
                 self.collect_bold(tok)
             elif kind in ("fence", "code_block"):
                 start, end = tok.map[0] + 1, tok.map[1]
+                content = tok.content
+                if kind == "fence" and start < end:  # as written, not as mended for the parser
+                    closed = _FENCE.match(self.lines[end - 1]) is not None and end > start
+                    content = self.span_text(start + 1, end - 1 if closed else end)
+                    content = content + "\n" if content else ""
                 self.code.append(CodeBlock(start, end, self.span_text(start, end),
-                                           info=tok.info.strip(), content=tok.content,
+                                           info=tok.info.strip(), content=content,
                                            fenced=kind == "fence"))
                 self.code_lines.update(range(start, end + 1))
                 pending_item = None
@@ -178,11 +236,14 @@ class _DocumentBuilder:
                 self.tables.append(self.table(tokens, i))
         sections = self.sections()
         title = next((s for s in sections if s.level == 1), None)
+        body = [s for s in sections if s is not title]
+        top = title.level + 1 if title else min((s.level for s in body), default=2)
+        self.vocabulary.classify(body, top)
         return Document(
             path=self.path,
             lines=self.lines,
             title=title,
-            sections=[s for s in sections if s is not title],
+            sections=body,
             items=self.items,
             code_blocks=self.code,
             quotes=self.quotes,
@@ -191,7 +252,46 @@ class _DocumentBuilder:
             bold=self.bold,
             front_matter=self.front_matter,
             directives=sorted(self.directives, key=lambda d: (d.line, d.column)),
+            fence_problems=self.fence_problems,
+            foreign_lines=self.foreign_lines(body),
         )
+
+    def foreign_lines(self, sections: list[Section]) -> frozenset[int]:
+        """Examples and templates of what to produce: not the protocol's voice."""
+        foreign: set[int] = set()
+        for section in sections:
+            if section.role == EXAMPLE:
+                foreign.update(range(section.line, section.end_line + 1))
+        for block in self.code:
+            if block.info.split(maxsplit=1)[:1] and block.info.split()[0].lower() in _EXAMPLE_INFO:
+                foreign.update(range(block.line, block.end_line + 1))
+        return frozenset(foreign)
+
+    def bold_paragraph(self, open_tok: Token, inline: Token) -> None:
+        """A paragraph that is one bold line (`**Gate 1: Go/No-Go Gate**`) is a
+        heading in all but syntax; one opened by a bold role label
+        (`**Your Role:** You are ...`) states that role in place of a section."""
+        children = [c for c in inline.children or [] if not (c.type == "text" and not c.content)]
+        if len(children) < 3 or children[0].type != "strong_open":
+            return
+        close = next((n for n, c in enumerate(children) if c.type == "strong_close"), None)
+        if close is None:
+            return
+        inside = children[1:close]
+        if any(c.type not in ("text", "code_inline") for c in inside):
+            return
+        label = "".join(c.content for c in inside).strip()
+        rest = children[close + 1:]
+        line, end = open_tok.map[0] + 1, open_tok.map[1]
+        if not label:
+            return
+        if end == line and all(c.type == "text" and _LABEL_END.match(c.content) for c in rest):
+            self.headings.append((line, 0, label.rstrip(":").strip(), True))
+            return
+        role = self.vocabulary.label_role(label.rstrip(":").strip())
+        if role is not None and (label.endswith(":") or (rest and rest[0].type == "text"
+                                                         and rest[0].content.lstrip().startswith(":"))):
+            self.labels.append((line, self.trimmed_end(line, end), label.rstrip(":").strip(), role))
 
     def collect_directives(self, tokens: list[Token]) -> None:
         """Directives in HTML comments, as the parser sees them: raw HTML blocks
@@ -275,11 +375,17 @@ class _DocumentBuilder:
 
     def sections(self) -> list[Section]:
         total = len(self.lines)
+        headings = self.levelled_headings()
         sections: list[Section] = []
         stack: list[Section] = []
-        for index, (line, level, title) in enumerate(self.headings):
+        labels = iter(sorted(self.labels))
+        label = next(labels, None)
+        for index, (line, level, title, pseudo) in enumerate(headings):
+            while label is not None and label[0] < line:
+                self.add_label(label, stack, sections)
+                label = next(labels, None)
             end = total
-            for later_line, later_level, _ in self.headings[index + 1:]:
+            for later_line, later_level, _, _ in headings[index + 1:]:
                 if later_level <= level:
                     end = later_line - 1
                     break
@@ -287,11 +393,41 @@ class _DocumentBuilder:
             number = _SECTION_NUMBER.match(title)
             section = Section(line, end, self.span_text(line, end), title=title,
                               canonical=canonical_title(title), level=level,
-                              number=number.group(1) if number else None)
+                              number=number.group(1) if number else None, pseudo=pseudo)
             while stack and stack[-1].level >= level:
                 stack.pop()
             if stack:
                 stack[-1].children.append(section)
             stack.append(section)
             sections.append(section)
+        while label is not None:
+            self.add_label(label, stack, sections)
+            label = next(labels, None)
         return sections
+
+    def levelled_headings(self) -> list[tuple[int, int, str, bool]]:
+        """Headings in order, a bold pseudo-heading one level below the real
+        heading it stands under (so the next real heading of that level ends it)."""
+        ordered = sorted(self.headings)
+        levelled = []
+        real = 1
+        for line, level, title, pseudo in ordered:
+            if pseudo:
+                level = min(real + 1, 7)
+            else:
+                real = level
+            levelled.append((line, level, title, pseudo))
+        return levelled
+
+    def add_label(self, label: tuple[int, int, str, str], stack: list[Section],
+                  sections: list[Section]) -> None:
+        line, end, text, _ = label
+        while stack and stack[-1].end_line < line:
+            stack.pop()
+        level = stack[-1].level + 1 if stack else 2
+        section = Section(line, end, self.span_text(line, end), title=text,
+                          canonical=canonical_title(text), level=level,
+                          pseudo=True, label_only=True)
+        if stack:
+            stack[-1].children.append(section)
+        sections.append(section)

@@ -27,6 +27,7 @@ SELECT_KINDS = {
     "bold": "bold text in",
     "title": "",
     "document": "",
+    "intro": "",
 }
 
 SELECTOR_SCHEMA = {
@@ -37,6 +38,11 @@ SELECTOR_SCHEMA = {
                               {"type": "array", "items": {"type": "string"}, "minItems": 1}],
                     "description": "canonical section title, or alternative titles"},
         "section_pattern": {"type": "string", "description": "regex on the canonical section title"},
+        "role": {"oneOf": [{"type": "string"},
+                           {"type": "array", "items": {"type": "string"}, "minItems": 1}],
+                 "description": "section role(s) from the role vocabulary (rules/vocabulary/roles.yaml)"},
+        "exclude": {"type": "array", "items": {"type": "string"}, "minItems": 1,
+                    "description": "roles whose text is not read (examples never are)"},
         "level": {"type": "integer", "minimum": 1, "maximum": 6},
         "select": {"enum": sorted(SELECT_KINDS)},
         "where": {"type": "string", "description": "regex on each selected node's first line"},
@@ -52,6 +58,8 @@ class Selector:
     level: int | None
     select: str
     where: re.Pattern[str] | None
+    roles: frozenset[str] | None = None
+    exclude: frozenset[str] = frozenset()
     spec: Any = field(default=None, compare=False)
     """The selector as the pack wrote it, for `rules show`."""
 
@@ -61,13 +69,20 @@ class Selector:
         alternatives = [section] if isinstance(section, str) else list(section or [])
         pattern = spec.get("section_pattern")
         where = spec.get("where")
+        role = spec.get("role")
+        roles = [role] if isinstance(role, str) else list(role or [])
+        shown = alternatives[0] if alternatives else (f"/{pattern}/" if pattern else None)
+        if roles and shown is None:
+            shown = " or ".join(ROLE_TITLES.get(r, r) for r in roles)
         return cls(
             names=frozenset(canonical_title(a) for a in alternatives) if alternatives else None,
-            shown_name=alternatives[0] if alternatives else (f"/{pattern}/" if pattern else None),
+            shown_name=shown,
             pattern=re.compile(pattern) if pattern else None,
             level=spec.get("level"),
             select=spec.get("select", "section"),
             where=re.compile(where) if where else None,
+            roles=frozenset(roles) if roles else None,
+            exclude=frozenset(spec.get("exclude", ())),
             spec=spec,
         )
 
@@ -77,11 +92,16 @@ class Selector:
             title = doc.title
             nodes = [Node(title.line, title.line, title.title)] if title else []
             return Scope(doc, self._filter(nodes), "title heading", fallback_line)
-        if self.select == "document":
-            return Scope(doc, [doc.root], "the document", 1)
-        anchored = self.names is not None or self.pattern is not None
+        if self.select == "document" and self.roles is None:
+            return Scope(doc, [self._own(doc, doc.root)], "the document", 1)
+        if self.select == "intro":
+            first = doc.sections[0].line if doc.sections else len(doc.lines) + 1
+            start = doc.title.line + 1 if doc.title else 1
+            nodes = [self._own(doc, Node(start, first - 1, ""))] if first - 1 >= start else []
+            return Scope(doc, nodes, "the text before the first section", fallback_line)
+        anchored = self.names is not None or self.pattern is not None or self.roles is not None
         if anchored:
-            anchors: list[Node] = doc.find_sections(self.names, self.pattern, self.level)
+            anchors: list[Node] = self._anchors(doc)
             if not anchors:
                 name = canonical_title(self.shown_name) if self.names else self.shown_name
                 return Scope(doc, [], f"section {self.shown_name!r}", fallback_line, missing=[name])
@@ -89,12 +109,48 @@ class Selector:
         else:
             anchors = [doc.root]
             where = "the document"
-        nodes = self._filter(self._pick(doc, anchors))
+        nodes = self._filter(self._voice(doc, self._pick(doc, anchors)))
         prefix = SELECT_KINDS[self.select]
         description = f"{prefix} {where}" if prefix else where
         if self.where is not None:
             description += f" matching /{self.where.pattern}/"
         return Scope(doc, nodes, description, anchors[0].line if anchored else fallback_line)
+
+    def _anchors(self, doc: Document) -> list[Section]:
+        if self.roles is not None:
+            found = doc.sections_in_role(self.roles)
+            return [s for s in found if self.level is None or s.level == self.level]
+        return [s for s in doc.find_sections(self.names, self.pattern, self.level)
+                if s.line not in doc.foreign_lines]
+
+    def _excluded(self, doc: Document) -> frozenset[int]:
+        """Lines this selector does not read: examples always, and the roles it excludes."""
+        if not self.exclude:
+            return doc.foreign_lines
+        lines = set(doc.foreign_lines)
+        for section in doc.sections_in_role(self.exclude):
+            lines.update(range(section.line, section.end_line + 1))
+        return frozenset(lines)
+
+    def _own(self, doc: Document, node: Node) -> Node:
+        """A span's text with the lines this selector does not read blanked."""
+        excluded = self._excluded(doc)
+        if not excluded:
+            return node
+        text = "\n".join("" if n in excluded else line
+                         for n, line in enumerate(doc.lines[node.line - 1:node.end_line], start=node.line))
+        return Node(node.line, node.end_line, text)
+
+    def _voice(self, doc: Document, nodes: list[Node]) -> list[Node]:
+        """Only the protocol's own voice: an example's gate is not the protocol's gate."""
+        excluded = self._excluded(doc)
+        if not excluded:
+            return nodes
+        if self.select in ("section", "body", "document"):
+            return [n if isinstance(n, Section) and not any(
+                        i in excluded for i in range(n.line, n.end_line + 1))
+                    else _blanked(n, doc, excluded) for n in nodes if n.line not in excluded]
+        return [n for n in nodes if n.line not in excluded]
 
     def _filter(self, nodes: list[Node]) -> list[Node]:
         if self.where is None:
@@ -106,8 +162,11 @@ class Selector:
         if kind == "section":
             return anchors
         if kind == "body":
-            return [Node(a.line + 1, a.end_line, doc.text_of(a.line + 1, a.end_line))
-                    for a in anchors if a.end_line > a.line]
+            # a labelled paragraph (`**Mission:** Ship safely.`) is all body
+            return [Node(start, a.end_line, doc.text_of(start, a.end_line))
+                    for a in anchors
+                    for start in [a.line if getattr(a, "label_only", False) else a.line + 1]
+                    if a.end_line >= start]
         picked: list[Node] = []
         for anchor in anchors:
             if kind == "subsections":
@@ -158,6 +217,26 @@ def compile_selector(spec: dict | list | None) -> Selector | Union:
     if isinstance(spec, list):
         return Union(tuple(Selector.compile(s) for s in spec))
     return Selector.compile(spec)
+
+
+ROLE_TITLES = {
+    "role": "AI ROLE", "mission": "MISSION", "guardrails": "GUARDRAILS",
+    "prerequisites": "PREREQUISITES", "integration": "INTEGRATION POINTS",
+    "workflow": "WORKFLOW", "step": "STEP", "gates": "QUALITY GATES",
+    "communication": "COMMUNICATION", "hooks": "AUTOMATION HOOKS",
+    "handoff": "HANDOFF", "evidence": "EVIDENCE SUMMARY",
+}
+"""How a message names a role the document lacks: by its usual title."""
+
+
+def _blanked(node: Node, doc: Document, excluded: frozenset[int]) -> Node:
+    text = "\n".join("" if n in excluded else line
+                     for n, line in enumerate(doc.lines[node.line - 1:node.end_line], start=node.line))
+    if isinstance(node, Section):
+        return Section(node.line, node.end_line, text, title=node.title, canonical=node.canonical,
+                       level=node.level, number=node.number, children=node.children,
+                       pseudo=node.pseudo, label_only=node.label_only, role=node.role)
+    return Node(node.line, node.end_line, text)
 
 
 def _describe_sections(sections: list[Node]) -> str:

@@ -1,0 +1,117 @@
+"""Section roles: what each part of a protocol is, read once per parse.
+
+Protocols name the same part in many ways (`## AI Persona`, `## 1. AI ROLE AND
+MISSION`, `**Your Role:** You are ...`) and use the same word for unrelated parts
+(`### CI/CD Integration` inside AUTOMATION HOOKS is not INTEGRATION POINTS).  So
+rules do not search headings for words: the vocabulary in `rules/roles.yaml`
+says how each role is recognised (anchored titles, top level or not, the roles
+of enclosing sections that rule it out, labelled lines), and every section of
+a Document carries the role it was read as.  Rules then select roles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+from protolint.document import Section, canonical_title
+
+
+
+def shipped_rules_dir() -> Path:
+    """Packs and the role vocabulary travel in the wheel as protolint/rules; a
+    source checkout keeps them at the top level, beside linter/."""
+    inside = Path(str(resources.files("protolint"))) / "rules"
+    if inside.is_dir():
+        return inside
+    return Path(__file__).resolve().parents[2] / "rules"
+
+
+EXAMPLE = "example"
+"""The role of text that shows what to produce: never the protocol's own voice."""
+
+
+@dataclass(frozen=True, slots=True)
+class Role:
+    name: str
+    summary: str
+    titles: re.Pattern[str] | None
+    labels: re.Pattern[str] | None
+    top: bool
+    pseudo: bool
+    not_under: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    roles: tuple[Role, ...]
+
+    @property
+    def names(self) -> list[str]:
+        return [role.name for role in self.roles]
+
+    def classify(self, sections: list[Section], top_level: int) -> None:
+        """Give every section the first role it fits; a section inside an
+        example is an example too, whatever its title says."""
+        parents: list[Section] = []
+        for section in sections:
+            while parents and parents[-1].level >= section.level:
+                parents.pop()
+            above = {p.role for p in parents if p.role}
+            if EXAMPLE in above:
+                section.role = EXAMPLE
+            else:
+                section.role = self._role_of(section, section.level <= top_level, above)
+            parents.append(section)
+
+    def _role_of(self, section: Section, top: bool, above: set[str]) -> str | None:
+        for role in self.roles:
+            if role.top and not top or section.pseudo and not role.pseudo:
+                continue
+            if role.not_under & above:
+                continue
+            pattern = role.labels if section.label_only else role.titles
+            if pattern is not None and pattern.fullmatch(section.canonical):
+                return role.name
+        return None
+
+    def label_role(self, label: str) -> str | None:
+        """The role a bold label opening a paragraph names (`**Mission:**`), if any."""
+        canonical = canonical_title(label)
+        for role in self.roles:
+            if role.labels is not None and role.labels.fullmatch(canonical):
+                return role.name
+        return None
+
+
+def _alternatives(patterns: list[str] | None) -> re.Pattern[str] | None:
+    if not patterns:
+        return None
+    return re.compile("|".join(f"(?:{p})" for p in patterns))
+
+
+def compile_vocabulary(data: dict) -> Vocabulary:
+    roles = []
+    for name, spec in (data.get("roles") or {}).items():
+        roles.append(Role(
+            name=name,
+            summary=spec.get("summary", ""),
+            titles=_alternatives(spec.get("titles")),
+            labels=_alternatives(spec.get("labels")),
+            top=bool(spec.get("top", False)),
+            pseudo=bool(spec.get("pseudo", True)),
+            not_under=frozenset(spec.get("not_under", ())),
+        ))
+    return Vocabulary(tuple(roles))
+
+
+@lru_cache(maxsize=1)
+def shipped_vocabulary() -> Vocabulary:
+    """The vocabulary every Document is classified with (read once per process)."""
+    path = shipped_rules_dir() / "vocabulary" / "roles.yaml"
+    return compile_vocabulary(yaml.safe_load(path.read_text(encoding="utf-8")))
