@@ -154,9 +154,15 @@ def check(
         metavar="FILE", help="Report only findings not recorded in this baseline.")] = None,
     write_baseline: Annotated[Optional[str], typer.Option(
         metavar="FILE", help="Record today's findings in this baseline file and exit 0.")] = None,
+    show_sections: Annotated[bool, typer.Option(
+        "--show-sections", help="Print how each file was read (every section, its line span and role) instead of checking it.")] = False,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
+
+    if show_sections:
+        _show_sections(paths)
+        raise typer.Exit(0)
 
     if baseline and write_baseline:
         _fail("--baseline and --write-baseline exclude each other: writing records every finding")
@@ -176,6 +182,19 @@ def check(
         _write_baseline(write_baseline, run)
     _publish(run, output_format.value if output_format else _terminal_format(), output, show_suppressed)
     raise typer.Exit(exit_code(run))
+
+
+def _show_sections(paths: list[str]) -> None:
+    from protolint.parsing import parse_document
+    from protolint.report.sections import render_sections
+    from protolint.runner import read_protocol
+
+    for name in paths:
+        try:
+            text = read_protocol(Path(name))
+        except UserError as error:
+            _fail(f"{name}: {error}")
+        sys.stdout.write(render_sections(parse_document(text, name)))
 
 
 def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = False) -> None:

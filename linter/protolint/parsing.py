@@ -41,6 +41,8 @@ _RULE_ID = re.compile(r"[A-Za-z0-9][\w.-]*")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$")
 _EXAMPLE_INFO = frozenset({"markdown", "md"})
 _LABEL_END = re.compile(r"^\s*:?\s*$")
+# A title, not a sentence: a bold guardrail ("**DO NOT deploy on Fridays.**") is no heading.
+_HEADING_LIKE = re.compile(r"^(?!(?:\S+\s+){12})[^\n]*[^.!?\s]\s*$")
 
 
 def _parser() -> MarkdownIt:
@@ -285,7 +287,8 @@ class _DocumentBuilder:
         line, end = open_tok.map[0] + 1, open_tok.map[1]
         if not label:
             return
-        if end == line and all(c.type == "text" and _LABEL_END.match(c.content) for c in rest):
+        if end == line and all(c.type == "text" and _LABEL_END.match(c.content) for c in rest) \
+                and _HEADING_LIKE.match(label):
             self.headings.append((line, 0, label.rstrip(":").strip(), True))
             return
         role = self.vocabulary.label_role(label.rstrip(":").strip())

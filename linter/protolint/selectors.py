@@ -43,6 +43,8 @@ SELECTOR_SCHEMA = {
                  "description": "section role(s) from the role vocabulary (rules/vocabulary/roles.yaml)"},
         "exclude": {"type": "array", "items": {"type": "string"}, "minItems": 1,
                     "description": "roles whose text is not read (examples never are)"},
+        "prose": {"type": "boolean",
+                  "description": "read prose only: code blocks (templates, commands) are not read"},
         "level": {"type": "integer", "minimum": 1, "maximum": 6},
         "select": {"enum": sorted(SELECT_KINDS)},
         "where": {"type": "string", "description": "regex on each selected node's first line"},
@@ -60,6 +62,7 @@ class Selector:
     where: re.Pattern[str] | None
     roles: frozenset[str] | None = None
     exclude: frozenset[str] = frozenset()
+    prose: bool = False
     spec: Any = field(default=None, compare=False)
     """The selector as the pack wrote it, for `rules show`."""
 
@@ -83,6 +86,7 @@ class Selector:
             where=re.compile(where) if where else None,
             roles=frozenset(roles) if roles else None,
             exclude=frozenset(spec.get("exclude", ())),
+            prose=bool(spec.get("prose", False)),
             spec=spec,
         )
 
@@ -125,11 +129,14 @@ class Selector:
 
     def _excluded(self, doc: Document) -> frozenset[int]:
         """Lines this selector does not read: examples always, and the roles it excludes."""
-        if not self.exclude:
+        if not self.exclude and not self.prose:
             return doc.foreign_lines
         lines = set(doc.foreign_lines)
         for section in doc.sections_in_role(self.exclude):
             lines.update(range(section.line, section.end_line + 1))
+        if self.prose:
+            for block in doc.code_blocks:
+                lines.update(range(block.line, block.end_line + 1))
         return frozenset(lines)
 
     def _own(self, doc: Document, node: Node) -> Node:
