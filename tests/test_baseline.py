@@ -85,7 +85,8 @@ def test_a_baselined_missing_section_excuses_the_rules_that_could_not_run(tmp_pa
     result = Linter([EXECUTION], baseline=Baseline.load(tmp_path / "baseline.json")).check_text(
         read_protocol(path), str(path))
     assert result.findings == [] and result.passed and result.score == 100.0
-    assert {s.finding.rule_id for s in result.suppressed} == {"P11E-sections-present", "core-L2-quality-gates"}
+    assert {s.finding.rule_id for s in result.suppressed} == {"P11E-sections-present", "core-L2-quality-gates",
+                                                           "core-L2-gates-section"}
 
 
 def test_suppressed_findings_are_not_written_to_the_baseline(tmp_path):

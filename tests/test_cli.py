@@ -100,7 +100,7 @@ def test_rules_list_and_show():
         assert text in listing.stdout
     shown = protolint("rules", "show", "core-L1-guardrail")
     assert shown.returncode == 0
-    for text in ("core-L1-guardrail:", "layer     L1", "Why", "Passes", "Fails", "[CRITICAL] DO NOT"):
+    for text in ("core-L1-guardrail:", "layer     L1", "Why", "Passes", "Fails", "**CRITICAL:** Do not deploy"):
         assert text in shown.stdout
     unknown = protolint("rules", "show", "guardrail")
     assert unknown.returncode == 2 and "did you mean" in unknown.stderr

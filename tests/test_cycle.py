@@ -245,7 +245,7 @@ def test_a_failing_regenerator_is_reported_and_the_best_draft_kept(tmp_path):
 # Where the corpus protocol 15 (written by an agent from the newest form 11)
 # departs from that form: other gate names, steps not carried over, other
 # upstream artifacts, error codes and prompts rewritten.  Every layer is there (core passes); the form's items are not.
-PROTOCOL_15_DEPARTURES = ["form-L2-gate-in-phase", "form-L2-gates", "form-L3-evidence",
+PROTOCOL_15_DEPARTURES = ["core-L3-duplicate-sections", "form-L2-gate-in-phase", "form-L2-gates", "form-L3-evidence",
                           "form-L3-hooks", "form-L3-inputs", "form-L3-outputs", "form-L3-step-details",
                           "form-L3-step-markers", "form-L4-errors", "form-L4-prompts"]
 

@@ -35,13 +35,14 @@ def test_passing_fixture_passes_its_seed_pack_chosen_by_file_name(path, pack):
 
 @pytest.mark.parametrize("variant, expected", [
     ("no-guardrail", {("P11E-guardrail", "L1"), ("core-L1-guardrail", "L1")}),
-    ("no-quality-gates", {("P11E-sections-present", "L3"), ("core-L2-quality-gates", "L2")}),
+    ("no-quality-gates", {("P11E-sections-present", "L3"), ("core-L2-quality-gates", "L2"),
+                          ("core-L2-gates-section", "L2")}),
     ("steps-without-markers", {("P11E-step-markers", "L3"), ("core-L3-action-markers", "L3"),
                                ("form-L3-step-markers", "L3")}),
     ("unfenced-communication", {("P11E-communication-fenced", "L4"), ("core-L4-templates-fenced", "L4"),
                                 ("form-L4-prompts", "L4")}),
     ("no-handoff-to-12", {("P11E-completion-command", "L3")}),
-    ("sections-out-of-order", {("P11E-sections-order", "L3")}),
+    ("sections-out-of-order", {("P11E-sections-order", "L3"), ("core-L3-section-order", "L3")}),
 ])
 def test_failing_fixture_triggers_exactly_its_rules(variant, expected):
     result = check(PROTOCOLS / "release-execution" / "failing" / f"{variant}.md", EXECUTION, FORMS[EXECUTION])

@@ -258,7 +258,7 @@ def test_sarif_is_valid_and_describes_every_rule_that_ran(tmp_path):
         assert descriptor["properties"]["layer"] == rule.layer and descriptor["properties"]["pack"] == rule.pack
 
     expected = [(file["path"], f) for file in library_report(*files, pack=P11E)["files"] for f in file["findings"]]
-    assert len(run["results"]) == len(expected) > 20
+    assert len(run["results"]) == len(expected) >= 6
     for sarif_result, (path, finding) in zip(run["results"], expected):
         assert driver["rules"][sarif_result["ruleIndex"]]["id"] == sarif_result["ruleId"] == finding["rule"]
         assert sarif_result["level"] == {"error": "error", "warning": "warning", "info": "note"}[finding["severity"]]

@@ -332,7 +332,8 @@ def test_a_suppressed_guardrail_passes_and_is_listed():
 def test_a_suppressed_missing_section_passes_with_its_gate_rules_excused():
     result = fixture_result("missing-gates-suppressed.md")
     assert result.passed and result.findings == [] and result.score == 100.0
-    assert {s.finding.rule_id for s in result.suppressed} == {"P11E-sections-present", "core-L2-quality-gates"}
+    assert {s.finding.rule_id for s in result.suppressed} == {"P11E-sections-present", "core-L2-quality-gates",
+                                                           "core-L2-gates-section"}
 
 
 def test_directives_quoted_in_code_are_not_suppressions():

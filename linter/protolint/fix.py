@@ -176,9 +176,9 @@ def _anchor_name(outcome: Outcome) -> str:
 def _anchor_section(outcome: Outcome, doc: Document):
     selector = outcome.rule.selector
     for part in getattr(selector, "parts", None) or (selector,):
-        if part.names is None and part.pattern is None:
+        if part.names is None and part.pattern is None and part.roles is None:
             continue
-        found = doc.find_sections(part.names, part.pattern, part.level)
+        found = part.anchors(doc)
         if found:
             return found[0]
     raise Unavailable(f"no section {_anchor_name(outcome)!r} to insert into")

@@ -105,7 +105,7 @@ class Selector:
             return Scope(doc, nodes, "the text before the first section", fallback_line)
         anchored = self.names is not None or self.pattern is not None or self.roles is not None
         if anchored:
-            anchors: list[Node] = self._anchors(doc)
+            anchors: list[Node] = self.anchors(doc)
             if not anchors:
                 name = canonical_title(self.shown_name) if self.names else self.shown_name
                 return Scope(doc, [], f"section {self.shown_name!r}", fallback_line, missing=[name])
@@ -120,7 +120,9 @@ class Selector:
             description += f" matching /{self.where.pattern}/"
         return Scope(doc, nodes, description, anchors[0].line if anchored else fallback_line)
 
-    def _anchors(self, doc: Document) -> list[Section]:
+    def anchors(self, doc: Document) -> list[Section]:
+        """The sections this selector is anchored on (by role or by title), in
+        document order; also where a fix inserts text."""
         if self.roles is not None:
             found = doc.sections_in_role(self.roles)
             return [s for s in found if self.level is None or s.level == self.level]
