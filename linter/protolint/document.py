@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 MARKER_NAMES = ("MUST", "GUIDELINE", "CRITICAL", "STRICT")
 
-_ID_PREFIX = re.compile(r"^\s*\d+[A-Za-z]?(?:-[A-Za-z]+)?(?:\.\d+)*\.?\s+")
+_ID_PREFIX = re.compile(r"^\s*(?:\d+[A-Za-z]?(?:-[A-Za-z]+)?(?:\.\d+)*\.?|[A-Z]{1,3}\.)\s+")
 _NUMBERING = re.compile(r"^(?:\d+[a-z]?\s+)+")
 _SUFFIX = re.compile(r"\((?:legacy|deprecated|optional)\)", re.IGNORECASE)
 _NON_WORD = re.compile(r"[^\w\s]+")

@@ -48,6 +48,10 @@ def explain_rule(rule: Rule) -> str:
         safe = rule.fix.get("safe", rule.fix["action"] != "reorder")
         parts.append(f"  fix       {rule.fix['action']}{'' if safe else ' (unsafe: --unsafe-fixes)'}"
                      + (f": {rule.fix['description']}" if rule.fix.get("description") else ""))
+    from protolint.precision import describe
+    measured = describe(rule.id)
+    if measured:
+        parts.append(f"  precision {measured}")
     if rule.rationale:
         parts += ["", "Why", "", *("  " + line for line in rule.rationale.splitlines())]
     for label, key in (("Passes", "pass"), ("Fails", "fail")):
