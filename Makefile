@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test clean schema
+.PHONY: install run test clean schema precision
 
 install: $(STAMP)
 
@@ -26,3 +26,7 @@ clean:
 # Regenerate the shipped pack schema after adding or changing a check kind.
 schema: $(STAMP)
 	$(BIN)/python -m protolint.schema > linter/protolint/schemas/pack.schema.json
+
+# Publish each rule's measured precision after relabelling tests/data/finding-labels.tsv.
+precision: $(STAMP)
+	$(BIN)/python -m protolint.precision tests/data/finding-labels.tsv .
