@@ -201,7 +201,8 @@ def test_a_draft_the_fixers_cannot_mend_stops_with_the_reason(tmp_path):
                      "-o", tmp_path / "out.md", "--project-root", PROJECT)
     assert done.returncode == 1
     last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("STOP stall") and "P11E-persona" in last
+    assert last.startswith("STOP still failing") and "1 rule(s) still fail: P11E-persona (no fix)" in last
+    assert "verdict alone would pass" not in last  # an error rule fails: the verdict fails too
 
 
 def test_a_regenerator_that_changes_nothing_stalls(tmp_path):
@@ -424,3 +425,61 @@ rules:
     report = fix_text(text, "p.md", PackLoader().load(str(pack)))
     assert report.text == text and report.applied == []
     assert report.unavailable["owner-named"].endswith("was not kept: it would break no-placeholders")
+
+
+WARNING_PACK = """\
+pack: warnings-only
+threshold: 50
+layers: {L1: {name: System-Level Decisions}}
+rules:
+  - id: role-named
+    layer: L1
+    severity: error
+    summary: The mission names a role
+    message: No role
+    in: {section: AI ROLE AND MISSION}
+    check: contains
+    pattern: 'You are'
+  - id: owner-named
+    layer: L1
+    severity: warning
+    summary: The mission names an owner
+    message: No owner
+    in: {section: AI ROLE AND MISSION}
+    check: contains
+    pattern: 'Owner:'
+"""
+
+
+def test_a_draft_whose_verdict_passes_while_a_warning_fails_is_not_a_pass(tmp_path):
+    """The pack's verdict passes (no error, score over the threshold), yet a
+    warning rule fails and nothing can mend it: the loop names the rule."""
+    from protolint.cycle import run_cycle
+    from protolint.form import load_form
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(WARNING_PACK, encoding="utf-8")
+    draft = "# PROTOCOL 11: X\n\n## 1. AI ROLE AND MISSION\n\nYou are a **Release Manager**.\n"
+    outcome = run_cycle(load_form(FORMS / "protocol-input-form-11-deployment-b999fbd.yaml"), str(pack), draft,
+                        action="draft")
+    assert outcome.result.passed  # what `protolint check` would say
+    assert outcome.status == "still-failing" and not outcome.passed
+    assert outcome.reason.startswith("1 rule(s) still fail: owner-named (no fix); no fix or form field can supply them")
+    assert outcome.reason.endswith("(the pack's verdict alone would pass: score 50, no error rule fails)")
+
+
+@needs_corpus()
+def test_form_9_with_its_role_corrected_stops_naming_the_rules_still_failing(tmp_path):
+    """The issue's case: the verdict passed at 96.4 with two rules failing, and the
+    cycle said PASS "every check passes".  Now the last line names both rules."""
+    form = tmp_path / "protocol-input-form-9-integration.yaml"
+    form.write_text((CORPUS / "forms" / "protocol-input-form-9-integration.yaml").read_text(encoding="utf-8")
+                    .replace("aio_role:", "ai_role:"), encoding="utf-8")
+    done = protolint("cycle", form, "-o", tmp_path / "p.md", "--report", tmp_path / "r.json")
+    assert done.returncode == 1, done.stdout + done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("STOP") and "PASS" not in last and "every check passes" not in last
+    record = json.loads((tmp_path / "r.json").read_text())
+    assert record["status"] in ("still-failing", "form-omission")
+    for rule in record["rounds"][-1]["failing"]:
+        assert rule in last or rule in {o["rule"] for o in record["omissions"]}
