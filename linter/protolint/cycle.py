@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from protolint.checks import Scope
+from protolint.checks import Hit, Scope
 from protolint.checks.text import contains
 from protolint.document import Node
 from protolint.engine import Inputs, Outcome, Result, check_rules, result_of
@@ -197,7 +197,9 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
                 candidate, action = fixes.text, "fixers"
             elif omissions:
                 fields = ", ".join(dict.fromkeys(o.field for o in omissions))
-                return CycleResult("form-omission", f"the form lacks what the pack requires; add: {fields}",
+                others = failing - {o.rule_id for o in omissions}
+                besides = f"; {len(others)} other rule(s) still fail: {_named(others, fixes)}" if others else ""
+                return CycleResult("form-omission", f"the form lacks what the pack requires; add: {fields}{besides}",
                                    best[1], best[2], rounds, omissions)
             elif regenerator is not None:
                 report = {"form": form.path, "round": number, "result": _result_json(result)}
@@ -220,15 +222,19 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
 def _still_failing(failing: set[str], result: Result, fixes: FixReport) -> str:
     """Why the loop stops with rules failing: each rule by name with the reason
     its fix was not made, and the pack's verdict only as what it is."""
+    verdict = (f" (the pack's verdict alone would pass: score {result.score:g}, no error rule fails)"
+               if result.passed else "")
+    return (f"{len(failing)} rule(s) still fail: {_named(failing, fixes)}; no fix or form field can supply them; "
+            f"give --regenerate-cmd or edit the draft{verdict}")
+
+
+def _named(rules: set[str], fixes: FixReport) -> str:
+    """Failing rules, each with why its fix was not made."""
     def why(rule: str) -> str:
         if rule in fixes.unsafe:
             return "unsafe fix not applied: give --unsafe-fixes"
         return fixes.unavailable.get(rule, "no fix")
-    named = ", ".join(f"{rule} ({why(rule)})" for rule in sorted(failing))
-    verdict = (f" (the pack's verdict alone would pass: score {result.score:g}, no error rule fails)"
-               if result.passed else "")
-    return (f"{len(failing)} rule(s) still fail: {named}; no fix or form field can supply them; "
-            f"give --regenerate-cmd or edit the draft{verdict}")
+    return ", ".join(f"{rule} ({why(rule)})" for rule in sorted(rules))
 
 
 def _confirm(text: str, path: str, pack: RulePack, form: Form, inputs: Inputs, unsafe: bool,
@@ -250,7 +256,9 @@ def _confirm(text: str, path: str, pack: RulePack, form: Form, inputs: Inputs, u
 def form_omissions(failing: list[Outcome], form: Form, fixes: FixReport) -> list[Omission]:
     """Failing rules that the form cannot satisfy: the rule's own check (or the
     check its `from_form` declares), run on the values of the form field it
-    names, fails there too."""
+    names, fails there too.  A check of each value (`each`) names the very
+    items that fail it (`phases[2].steps[1].halt_condition`), so the person
+    filling the form knows which entry to write."""
     found: list[Omission] = []
     document = parse_document("\n", "form")  # checks take one; on form values they read the nodes
     for outcome in failing:
@@ -258,21 +266,33 @@ def form_omissions(failing: list[Outcome], form: Form, fixes: FixReport) -> list
         if rule.from_form is None or rule.form_bound:
             continue
         source = rule.from_form
-        top = source.field.split(".")[0].split("[")[0]
-        field_name = source.field.replace(top, form.field_name(top), 1)
-        values = [_value_node(item.value, position)
-                  for position, item in enumerate(select(form.data, parse_form_path(source.field)), 1)]
-        scope = Scope(document, values or [Node(1, 1, "")], f"the form's {field_name}", 1)
+        items = list(select(form.data, parse_form_path(source.field)))
+        values = [_value_node(item.value, position) for position, item in enumerate(items, 1)]
+        scope = Scope(document, values or [Node(1, 1, "")], f"the form's {_as_named(source.field, form)}", 1)
         if source.expects is None:
             hits = rule.kind.function(scope, rule.params)
         else:
             hits = contains(scope, source.expects)
+        if values and source.expects is not None and source.expects.get("each"):
+            found += [Omission(rule.id, _as_named(items[hit.line - 1].path, form), _value_detail(values[hit.line - 1], hit))
+                      for hit in hits]
+            continue
         details = [hit.detail for hit in hits]
         if details:
-            found.append(Omission(rule.id, field_name, "; ".join(details)))
+            found.append(Omission(rule.id, _as_named(source.field, form), "; ".join(details)))
     for rule_id, form_field in fixes.form_fields.items():
         found.append(Omission(rule_id, form_field, fixes.unavailable[rule_id]))
     return found
+
+
+def _as_named(path: str, form: Form) -> str:
+    """A form path with its top field as the user's own form names it."""
+    top = path.split(".")[0].split("[")[0]
+    return path.replace(top, form.field_name(top), 1)
+
+
+def _value_detail(value: Node, hit: Hit) -> str:
+    return "empty in the form" if not value.text.strip() else hit.detail
 
 
 def _value_node(value: object, position: int) -> Node:
