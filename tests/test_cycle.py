@@ -525,8 +525,27 @@ def test_form_9_with_its_role_corrected_stops_naming_the_rules_still_failing(tmp
     done = protolint("cycle", form, "-o", tmp_path / "p.md", "--report", tmp_path / "r.json")
     assert done.returncode == 1, done.stdout + done.stderr
     last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("STOP") and "PASS" not in last and "every check passes" not in last
+    # No hooks and no handoff_command: no AUTOMATION HOOKS section, no completion announcement, and the
+    # cycle names both fields; the two core rules it cannot trace to a field are named with why.
+    assert last.endswith("the form lacks what the pack requires; add: handoff_command, automation_hooks; "
+                         "2 other rule(s) still fail: core-L3-automation-fenced (no fix), "
+                         "core-L4-error-templates (no fix)")
     record = json.loads((tmp_path / "r.json").read_text())
-    assert record["status"] in ("still-failing", "form-omission")
-    for rule in record["rounds"][-1]["failing"]:
-        assert rule in last or rule in {o["rule"] for o in record["omissions"]}
+    assert {o["rule"]: o["field"] for o in record["omissions"]} == {
+        "blueprint-L4-completion": "handoff_command", "blueprint-L3-sections": "automation_hooks"}
+
+
+@pytest.mark.parametrize("profile, rule", [("generic", "blueprint-L3-sections"),
+                                           ("release-execution", "P11E-sections-present")])
+def test_a_form_without_hooks_gets_no_empty_section_and_the_cycle_names_the_field(tmp_path, profile, rule):
+    form = yaml.safe_load(form_with_halts(FORMS / "protocol-input-form-11-deployment-b999fbd.yaml", tmp_path)
+                          .read_text(encoding="utf-8"))
+    form["automation_hooks"] = []
+    copy = tmp_path / "form.yaml"
+    copy.write_text(yaml.safe_dump(form, sort_keys=False), encoding="utf-8")
+    done = protolint("cycle", copy, "--profile", profile, "-o", tmp_path / "p.md", "--report", tmp_path / "r.json")
+    assert done.returncode == 1
+    assert "AUTOMATION HOOKS" not in (tmp_path / "p.md").read_text(encoding="utf-8")
+    omissions = json.loads((tmp_path / "r.json").read_text())["omissions"]
+    assert {"rule": rule, "field": "automation_hooks",
+            "detail": "the form gives nothing for section 'automation hooks': add automation_hooks"} in omissions

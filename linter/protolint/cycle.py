@@ -274,8 +274,8 @@ def form_omissions(failing: list[Outcome], form: Form, fixes: FixReport) -> list
         else:
             hits = contains(scope, source.expects)
         if values and source.expects is not None and source.expects.get("each"):
-            found += [Omission(rule.id, _as_named(items[hit.line - 1].path, form), _value_detail(values[hit.line - 1], hit))
-                      for hit in hits]
+            found += [Omission(rule.id, _as_named(items[hit.line - 1].path, form),
+                               _value_detail(values[hit.line - 1], hit)) for hit in hits]
             continue
         details = [hit.detail for hit in hits]
         if details:
