@@ -208,7 +208,7 @@ def _next_protocol(data: dict) -> dict[str, str] | None:
         return None
     number = _plain_number(named["number"])
     slug = next((item["protocol"] for item in data["outputs_to"]
-                 if _plain_number(re.split(r"-", item["protocol"], maxsplit=1)[0]) == number), None)
+                 if _plain_number(item["protocol"].split("-", 1)[0]) == number), None)
     label = f"Protocol {named['number']}" + (f" ({named['name']})" if named["name"] else "")
     return {"label": protocol_label(slug) if slug else label, "slug": slug}
 
