@@ -50,3 +50,19 @@ def outside_github_actions(monkeypatch):
     summary; tests start from a plain terminal wherever they run and opt in."""
     for name in ("GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY"):
         monkeypatch.delenv(name, raising=False)
+
+
+def form_with_halts(source: Path, directory: Path) -> Path:
+    """A copy of a form in which every [MUST] step states a halt condition: the
+    bundled Protocol 11 forms leave some empty, and the seeds want one per
+    mandatory action, so as they stand the cycle stops naming those fields."""
+    import yaml
+
+    form = yaml.safe_load(source.read_text(encoding="utf-8"))
+    for phase in form["phases"]:
+        for step in phase["steps"]:
+            if step["action_type"] == "MUST" and not step.get("halt_condition"):
+                step["halt_condition"] = f"Stop if {step['action_title'].lower()} cannot be completed."
+    copy = directory / source.name
+    copy.write_text(yaml.safe_dump(form, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return copy

@@ -3,6 +3,7 @@ refine, and the honest stops (form omission, stall, regenerator)."""
 
 from __future__ import annotations
 
+import difflib
 import json
 import os
 import shutil
@@ -12,7 +13,7 @@ import sys
 import pytest
 import yaml
 
-from conftest import CORPUS, FIXTURES, PROTOCOLS, ROOT, needs_corpus
+from conftest import CORPUS, FIXTURES, PROTOCOLS, ROOT, form_with_halts, needs_corpus
 
 FORMS = FIXTURES / "forms"
 PROJECT = FIXTURES / "project"
@@ -24,11 +25,34 @@ def protolint(*args, cwd=ROOT):
                           capture_output=True, text=True, timeout=120)
 
 
+# The [MUST] steps each bundled form leaves without a halt condition, which
+# both seeds require of every mandatory action.
+SILENT_HALTS = {
+    "b999fbd": ["phases[2].steps[2].halt_condition"],
+    "3d628b3": [f"phases[{p}].steps[{s}].halt_condition" for p, s in [(0, 0), (1, 0), (1, 2), (2, 0), (2, 1)]],
+}
+
+
 @pytest.mark.parametrize("version, profile", [("b999fbd", "release-execution"),
                                               ("3d628b3", "release-management")])
-def test_each_seed_with_its_form_version_ends_pass(tmp_path, version, profile):
-    out, report = tmp_path / "protocol.md", tmp_path / "rounds.json"
+def test_each_seed_with_its_form_version_stops_naming_each_halt_the_form_leaves_empty(tmp_path, version, profile):
     done = protolint("cycle", FORMS / f"protocol-input-form-11-deployment-{version}.yaml", "--profile", profile,
+                     "-o", tmp_path / "protocol.md", "--report", tmp_path / "rounds.json", "--project-root", PROJECT)
+    assert done.returncode == 1, done.stdout + done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    assert last.startswith("STOP form omission") and last.endswith("add: " + ", ".join(SILENT_HALTS[version]))
+    record = json.loads((tmp_path / "rounds.json").read_text())
+    assert [o["field"] for o in record["omissions"]] == SILENT_HALTS[version]
+    assert {o["detail"] for o in record["omissions"]} == {"empty in the form"}
+    assert "None stated" not in (tmp_path / "protocol.md").read_text()
+
+
+@pytest.mark.parametrize("version, profile", [("b999fbd", "release-execution"),
+                                              ("3d628b3", "release-management")])
+def test_each_seed_with_its_form_version_and_every_halt_stated_ends_pass(tmp_path, version, profile):
+    out, report = tmp_path / "protocol.md", tmp_path / "rounds.json"
+    form = form_with_halts(FORMS / f"protocol-input-form-11-deployment-{version}.yaml", tmp_path)
+    done = protolint("cycle", form, "--profile", profile,
                      "-o", out, "--report", report, "--project-root", PROJECT)
     assert done.returncode == 0, done.stdout + done.stderr
     assert done.stdout.strip().splitlines()[-1].startswith("PASS")
@@ -40,30 +64,43 @@ def test_each_seed_with_its_form_version_ends_pass(tmp_path, version, profile):
 NEWEST_FORM = CORPUS / "forms" / "protocol-input-form-11-deployment.yaml"
 
 # What each seed's checklist requires and the newest form 11 (four phases, other
-# gate names) lacks: rule -> the form field the stop names.
+# gate names) lacks: rule -> the form fields the stop names.  A rule that wants
+# something of each [MUST] step names the very steps whose field is empty.
+NEWEST_FORM_HALTS = ["phases[0].steps[1].halt_condition", "phases[1].steps[1].halt_condition",
+                     "phases[3].steps[1].halt_condition"]
 NEWEST_FORM_OMISSIONS = {
     "release-execution": {
-        "P11E-step-phases": "phases[*].phase_name",
-        "P11E-gates-named": "phases[*].quality_gate.gate_name",
-        "P11E-halt-topics": "phases[*].steps[*].halt_condition",
-        "P11E-evidence-kinds": "phases[*].evidence_collection[*].evidence_item",
-        "P11E-evidence-archive": "phases[*].evidence_collection[*].storage_location",
-        "P11E-automation-scripts": "automation_hooks[*].command",
-        "P11E-automation-outputs": "automation_hooks[*]",
-        "P11E-rollback-conditional": "automation_hooks[*].trigger_point",
-        "P11E-prompts": "validation_prompts[*].prompt_template",
-        "P11E-handoff-prompt": "validation_prompts[*].prompt_template",
-        "P11E-error-templates": "error_handling[*].error_message_template",
+        "P11E-step-phases": ["phases[*].phase_name"],
+        "P11E-gates-named": ["phases[*].quality_gate.gate_name"],
+        "P11E-step-halt": NEWEST_FORM_HALTS,
+        "P11E-halt-topics": ["phases[*].steps[*].halt_condition"],
+        "P11E-evidence-kinds": ["phases[*].evidence_collection[*].evidence_item"],
+        "P11E-evidence-archive": ["phases[*].evidence_collection[*].storage_location"],
+        "P11E-automation-scripts": ["automation_hooks[*].command"],
+        "P11E-automation-outputs": ["automation_hooks[0]", "automation_hooks[3]"],
+        "P11E-rollback-conditional": ["automation_hooks[*].trigger_point"],
+        "P11E-prompts": ["validation_prompts[*].prompt_template"],
+        "P11E-handoff-prompt": ["validation_prompts[*].prompt_template"],
+        "P11E-error-templates": ["error_handling[*].error_message_template"],
     },
     "release-management": {
-        "P11M-phase-topics": "phases[*].phase_name",
-        "P11M-gates-named": "phases[*].quality_gate.gate_name",
-        "P11M-evidence-lists": "phases[*].evidence_collection[*].evidence_item",
-        "P11M-telemetry-handoff": "outputs_to[*].artifacts_provided",
-        "P11M-automation-scripts": "automation_hooks[*].command",
-        "P11M-error-codes": "error_handling[*].error_type",
+        "P11M-phase-topics": ["phases[*].phase_name"],
+        "P11M-gates-named": ["phases[*].quality_gate.gate_name"],
+        "P11M-step-halt": NEWEST_FORM_HALTS,
+        "P11M-evidence-lists": ["phases[*].evidence_collection[*].evidence_item"],
+        "P11M-telemetry-handoff": ["outputs_to[*].artifacts_provided"],
+        "P11M-automation-scripts": ["automation_hooks[*].command"],
+        "P11M-error-codes": ["error_handling[*].error_type"],
     },
 }
+
+
+def add_halts(form: dict) -> None:
+    """halt_condition: the [MUST] steps the newest form leaves without one."""
+    phases = form["phases"]
+    phases[0]["steps"][1]["halt_condition"] = "Stop until every stakeholder of the release scope has confirmed."
+    phases[1]["steps"][1]["halt_condition"] = "Stop if staging health checks fail."
+    phases[3]["steps"][1]["halt_condition"] = "Stop until the release report is complete and filed."
 
 
 def add_release_execution_entries(form: dict) -> None:
@@ -153,7 +190,10 @@ def test_newest_form_through_each_seed_stops_naming_what_the_seed_requires(tmp_p
     assert done.stdout.strip().splitlines()[-1].startswith("STOP form omission")
     record = json.loads((tmp_path / "r.json").read_text())
     assert record["status"] == "form-omission"
-    assert {o["rule"]: o["field"] for o in record["omissions"]} == NEWEST_FORM_OMISSIONS[profile]
+    named: dict[str, list[str]] = {}
+    for omission in record["omissions"]:
+        named.setdefault(omission["rule"], []).append(omission["field"])
+    assert named == NEWEST_FORM_OMISSIONS[profile]
     assert (tmp_path / "p.md").is_file()  # the best draft is kept
 
 
@@ -162,6 +202,7 @@ def test_newest_form_through_each_seed_stops_naming_what_the_seed_requires(tmp_p
                                                   ("release-management", add_release_management_entries)])
 def test_newest_form_with_the_named_entries_added_ends_pass(tmp_path, profile, add_entries):
     form = yaml.safe_load(NEWEST_FORM.read_text(encoding="utf-8"))
+    add_halts(form)
     add_entries(form)
     copy = tmp_path / "protocol-input-form-11-deployment.yaml"
     copy.write_text(yaml.safe_dump(form, sort_keys=False, allow_unicode=True), encoding="utf-8")
@@ -201,7 +242,8 @@ def test_a_draft_the_fixers_cannot_mend_stops_with_the_reason(tmp_path):
                      "-o", tmp_path / "out.md", "--project-root", PROJECT)
     assert done.returncode == 1
     last = done.stdout.strip().splitlines()[-1]
-    assert last.startswith("STOP stall") and "P11E-persona" in last
+    assert last.startswith("STOP still failing") and "1 rule(s) still fail: P11E-persona (no fix)" in last
+    assert "verdict alone would pass" not in last  # an error rule fails: the verdict fails too
 
 
 def test_a_regenerator_that_changes_nothing_stalls(tmp_path):
@@ -269,15 +311,21 @@ def test_from_a_corpus_protocol_the_rest_is_handed_to_the_regenerator(tmp_path):
     last = done.stdout.strip().splitlines()[-1]
     assert last.startswith("STOP stall") and "already seen" in last  # it handed back the same draft
     rounds = json.loads(record.read_text())["rounds"]
-    assert [r["action"] for r in rounds] == ["draft"]
-    assert rounds[0]["failing"] == PROTOCOL_15_DEPARTURES
+    # Its handoff announces completion only in bold prose: the fixers add the form's fenced announcement.
+    assert [r["action"] for r in rounds] == ["draft", "fixers"]
+    assert rounds[0]["failing"] == ["blueprint-L4-completion", *PROTOCOL_15_DEPARTURES]
+    assert [a["rule"] for a in rounds[0]["applied"]] == ["blueprint-L4-completion"]
+    assert rounds[1]["failing"] == PROTOCOL_15_DEPARTURES
     assert rounds[0]["layers"]["L1"] == 100  # role, mission and guardrail are there
-    # the regenerator got the draft as written, the form, and a report naming every departure
-    assert (received / "DRAFT").read_text(encoding="utf-8") == draft.read_text(encoding="utf-8")
+    # the regenerator got the mended draft, the form, and a report naming every departure
+    original, mended = draft.read_text(encoding="utf-8"), out.read_text(encoding="utf-8")
+    changes = [line for line in difflib.ndiff(original.splitlines(), mended.splitlines()) if line[:2] in ("+ ", "- ")]
+    assert [line for line in changes if line.strip() not in ("+", "+ ```")] == [  # nothing else added, nothing lost
+        "+ [PROTOCOL COMPLETE] - Production deployment finalized. Ready for Protocol 12 (Monitoring & Observability)."]
+    assert (received / "DRAFT").read_text(encoding="utf-8") == mended
     assert (received / "FORM").read_bytes() == NEWEST_FORM.read_bytes()
     report = json.loads((received / "REPORT").read_text())
     assert {f["rule"] for f in report["result"]["findings"]} == set(PROTOCOL_15_DEPARTURES)
-    assert out.read_text(encoding="utf-8") == draft.read_text(encoding="utf-8")  # nothing invented, nothing lost
 
 
 @needs_corpus()
@@ -424,3 +472,80 @@ rules:
     report = fix_text(text, "p.md", PackLoader().load(str(pack)))
     assert report.text == text and report.applied == []
     assert report.unavailable["owner-named"].endswith("was not kept: it would break no-placeholders")
+
+
+WARNING_PACK = """\
+pack: warnings-only
+threshold: 50
+layers: {L1: {name: System-Level Decisions}}
+rules:
+  - id: role-named
+    layer: L1
+    severity: error
+    summary: The mission names a role
+    message: No role
+    in: {section: AI ROLE AND MISSION}
+    check: contains
+    pattern: 'You are'
+  - id: owner-named
+    layer: L1
+    severity: warning
+    summary: The mission names an owner
+    message: No owner
+    in: {section: AI ROLE AND MISSION}
+    check: contains
+    pattern: 'Owner:'
+"""
+
+
+def test_a_draft_whose_verdict_passes_while_a_warning_fails_is_not_a_pass(tmp_path):
+    """The pack's verdict passes (no error, score over the threshold), yet a
+    warning rule fails and nothing can mend it: the loop names the rule."""
+    from protolint.cycle import run_cycle
+    from protolint.form import load_form
+
+    pack = tmp_path / "pack.yaml"
+    pack.write_text(WARNING_PACK, encoding="utf-8")
+    draft = "# PROTOCOL 11: X\n\n## 1. AI ROLE AND MISSION\n\nYou are a **Release Manager**.\n"
+    outcome = run_cycle(load_form(FORMS / "protocol-input-form-11-deployment-b999fbd.yaml"), str(pack), draft,
+                        action="draft")
+    assert outcome.result.passed  # what `protolint check` would say
+    assert outcome.status == "still-failing" and not outcome.passed
+    assert outcome.reason.startswith("1 rule(s) still fail: owner-named (no fix); no fix or form field can supply them")
+    assert outcome.reason.endswith("(the pack's verdict alone would pass: score 50, no error rule fails)")
+
+
+@needs_corpus()
+def test_form_9_with_its_role_corrected_stops_naming_the_rules_still_failing(tmp_path):
+    """The issue's case: the verdict passed at 96.4 with two rules failing, and the
+    cycle said PASS "every check passes".  Now the last line names both rules."""
+    form = tmp_path / "protocol-input-form-9-integration.yaml"
+    form.write_text((CORPUS / "forms" / "protocol-input-form-9-integration.yaml").read_text(encoding="utf-8")
+                    .replace("aio_role:", "ai_role:"), encoding="utf-8")
+    done = protolint("cycle", form, "-o", tmp_path / "p.md", "--report", tmp_path / "r.json")
+    assert done.returncode == 1, done.stdout + done.stderr
+    last = done.stdout.strip().splitlines()[-1]
+    # No hooks and no handoff_command: no AUTOMATION HOOKS section, no completion announcement, and the
+    # cycle names both fields; the two core rules it cannot trace to a field are named with why.
+    assert last.endswith("the form lacks what the pack requires; add: handoff_command, automation_hooks; "
+                         "2 other rule(s) still fail: core-L3-automation-fenced (no fix), "
+                         "core-L4-error-templates (no fix)")
+    record = json.loads((tmp_path / "r.json").read_text())
+    assert {o["rule"]: o["field"] for o in record["omissions"]} == {
+        "blueprint-L4-completion": "handoff_command", "blueprint-L3-sections": "automation_hooks"}
+
+
+@pytest.mark.parametrize("profile, rule", [("generic", "blueprint-L3-sections"),
+                                           ("release-execution", "P11E-sections-present")])
+def test_a_form_without_hooks_gets_no_empty_section_and_the_cycle_names_the_field(tmp_path, profile, rule):
+    form = yaml.safe_load(form_with_halts(FORMS / "protocol-input-form-11-deployment-b999fbd.yaml", tmp_path)
+                          .read_text(encoding="utf-8"))
+    form["automation_hooks"] = []
+    copy = tmp_path / "form.yaml"
+    copy.write_text(yaml.safe_dump(form, sort_keys=False), encoding="utf-8")
+    done = protolint("cycle", copy, "--profile", profile, "-o", tmp_path / "p.md", "--report", tmp_path / "r.json")
+    assert done.returncode == 1
+    assert "AUTOMATION HOOKS" not in (tmp_path / "p.md").read_text(encoding="utf-8")
+    omissions = json.loads((tmp_path / "r.json").read_text())["omissions"]
+    assert {"rule": rule, "field": "automation_hooks",
+            "detail": "the form gives nothing for section 'automation hooks': add automation_hooks"} in omissions

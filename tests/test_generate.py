@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, FIXTURES, ROOT, needs_corpus
+from conftest import CORPUS, FIXTURES, ROOT, form_with_halts, needs_corpus
 from protolint.errors import UserError
 from protolint.form import Form, FormError, load_form, normalise
 from protolint.generate import PROFILES, default_output_path, default_profile, render
@@ -51,16 +51,24 @@ def section(text: str, heading: str) -> str:
 
 # --- Each profile against its pack.
 
-def test_release_execution_form_passes_its_pack_at_100():
+def test_release_execution_form_fails_only_where_it_leaves_a_halt_empty(tmp_path):
     form = load_form(EXECUTION_FORM)
-    text = render(form, "release-execution")
-    result = check(text, "protocol-11-release-execution", "11-production-deployment.md")
+    result = check(render(form, "release-execution"), "protocol-11-release-execution", "11-production-deployment.md")
+    # "Archive Release Evidence" is [MUST] with an empty halt: no bullet is written, the seed's rule fails.
+    assert [(f.rule_id, f.section) for f in result.findings] == [
+        ("P11E-step-halt", "STEP 3: Post-Release Validation & Communication")]
+    stated = load_form(form_with_halts(EXECUTION_FORM, tmp_path))
+    result = check(render(stated, "release-execution"), "protocol-11-release-execution", "11-production-deployment.md")
     assert result.findings == []
     assert result.passed and result.score == 100
 
 
-def test_release_management_form_passes_its_playbook():
+def test_release_management_form_passes_its_playbook_once_every_halt_is_stated(tmp_path):
     form = load_form(MANAGEMENT_FORM)
+    result = check(render(form, "release-management"), "protocol-11-release-management",
+                   "11-production-deployment-release-management.md")
+    assert failing_rules(result) == {"P11M-step-halt"}  # five [MUST] steps without a halt in the form
+    form = load_form(form_with_halts(MANAGEMENT_FORM, tmp_path))
     result = check(render(form, "release-management"), "protocol-11-release-management",
                    "11-production-deployment-release-management.md")
     # The playbook's "Protocols 10, 04/09" inputs: the form lists 10 and 04, which
@@ -84,12 +92,18 @@ def test_a_form_without_communication_fails_exactly_the_communication_rules():
     form = load_form(SILENT_FORM)
     # The form omission: no announcements, no validation prompts, no error handling.
     assert not (form.data["announcements"] or form.data["validation_prompts"] or form.data["error_handling"])
-    result = check(render(form, "generic"), "core", "protocol.md")
-    # core-L4-prompts: no prompt template exists (none in the form, and no step template asks one);
-    # core-L4-error-templates: no error template; core-L4-templates-fenced: the COMMUNICATION
-    # PROTOCOLS section is empty, so it has no fenced block.  Announcements still pass: the steps'
-    # own communication templates carry `[PHASE n START]` tags.
-    assert failing_rules(result) == {"core-L4-prompts", "core-L4-error-templates", "core-L4-templates-fenced"}
+    text = render(form, "generic")
+    result = check(text, "core", "protocol.md")
+    # No COMMUNICATION PROTOCOLS section is written (an empty heading would pass for one), and the
+    # sections after it move up: core-L4-communication-section fails, and core-L4-templates-fenced
+    # with it (it has no section to look in); core-L4-prompts: no prompt template exists (none in the
+    # form, and no step template asks one); core-L4-error-templates: no error template.  Announcements
+    # still pass: the steps' own communication templates carry `[PHASE n START]` tags.
+    assert "COMMUNICATION PROTOCOLS" not in text
+    assert [line for line in text.splitlines() if line.startswith("## ")][4:] == [
+        "## 5. AUTOMATION HOOKS", "## 6. HANDOFF CHECKLIST"]
+    assert failing_rules(result) == {"core-L4-communication-section", "core-L4-prompts", "core-L4-error-templates",
+                                     "core-L4-templates-fenced"}
     assert result.passed  # warnings only
 
 
@@ -222,10 +236,9 @@ def test_titles_and_workflow_headings_per_profile():
 def test_steps_state_what_the_form_states_and_nothing_else():
     text = render(load_form(EXECUTION_FORM), "release-execution")
     archive = section(text, "### STEP 3: Post-Release Validation & Communication")
-    # A [MUST] step with an empty halt says so rather than inventing one.
+    # A [MUST] step with an empty halt has no halt bullet: no label without the form's text.
     assert "3. **`[MUST]` Archive Release Evidence:**\n" in archive
-    assert archive.split("3. **`[MUST]` Archive Release Evidence:**")[1].count(
-        "* **Halt condition:** None stated in the form.") == 1
+    assert "Halt condition" not in archive.split("3. **`[MUST]` Archive Release Evidence:**")[1]
     # A [GUIDELINE] step with an empty halt has no halt bullet.
     guideline = archive.split("2. **`[GUIDELINE]` Publish Release Communications:**")[1].split("3. **")[0]
     assert "Halt condition" not in guideline
@@ -279,8 +292,14 @@ def test_handoff_routes_to_the_next_protocol_and_names_the_archive():
     assert handoff.endswith("```\n[PROTOCOL COMPLETE] - Production deployment finalized. Ready for Protocol 12 "
                             "(Monitoring & Observability).\n@apply .cursor/ai-driven-workflow/"
                             "12-monitoring-observability.md\n```")
-    # No handoff_command in the form: no completion command is made up.
-    assert "@apply" not in render(load_form(MANAGEMENT_FORM))
+    # No handoff_command and no next_protocol in the form: no completion announcement is made up, and
+    # the next protocol is the one phase_in_workflow names ("… and Protocol 12 (Post-Deployment
+    # Monitoring)"), at the file its outputs_to gives for Protocol 12.
+    handoff = section(render(load_form(MANAGEMENT_FORM)), "## 7. HANDOFF CHECKLIST")
+    assert "[PROTOCOL COMPLETE]" not in handoff
+    assert handoff.endswith("When every item is checked, hand off to Protocol 12 "
+                            "(12-post-deployment-monitoring-observability):\n\n```\n"
+                            "@apply .cursor/ai-driven-workflow/12-post-deployment-monitoring-observability.md\n```")
 
 
 # --- A user's template.
@@ -314,13 +333,14 @@ def generate_cli(*args, cwd=ROOT, env=None):
 
 
 def test_cli_writes_the_default_path_and_says_how_to_check_it(tmp_path):
-    result = generate_cli(EXECUTION_FORM, cwd=tmp_path)
+    form = form_with_halts(EXECUTION_FORM, tmp_path)
+    result = generate_cli(form, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     written = tmp_path / ".cursor" / "ai-driven-workflow" / "11-production-deployment.md"
-    assert written.read_text(encoding="utf-8") == render(load_form(EXECUTION_FORM))
+    assert written.read_text(encoding="utf-8") == render(load_form(form))
     assert result.stdout == (f"wrote .cursor/ai-driven-workflow/11-production-deployment.md (profile release-execution); "
                              f"run `protolint check .cursor/ai-driven-workflow/11-production-deployment.md "
-                             f"--pack protocol-11-release-execution --form {EXECUTION_FORM}`\n")
+                             f"--pack protocol-11-release-execution --form {form}`\n")
     check_run = subprocess.run([sys.executable, "-m", "protolint", str(written)], cwd=tmp_path,
                                capture_output=True, text=True, timeout=60)
     assert check_run.returncode == 0 and "PASS" in check_run.stdout
@@ -366,3 +386,40 @@ def test_cli_usage_errors_exit_2(tmp_path, args, message):
     result = generate_cli(EXECUTION_FORM, *args, cwd=tmp_path)
     assert result.returncode == 2
     assert message in result.stderr and "Traceback" not in result.stderr
+
+
+# --- Where the form is silent: no placeholder, no empty section, the ending it names.
+
+def with_data(form: Form, **changes) -> Form:
+    data = {key: value for key, value in form.data.items() if changes.get(key, value) is not None}
+    data.update({key: value for key, value in changes.items() if value is not None})
+    return dataclasses.replace(form, data=data)
+
+
+def test_no_form_gives_a_placeholder_or_a_bare_label_a_rule_could_count():
+    for path in loadable_forms():
+        text = render(load_form(path))
+        assert not re.search(r"None stated|\bTBD\b|\{\{", text), path
+        assert not re.search(r"\*\*(Halt condition|Action|Trigger|Expected output|Criteria|Failure Handling):\*\*[ \t]*$",
+                             text, re.MULTILINE), path
+
+
+def test_a_form_without_hooks_gets_no_automation_section_and_the_next_sections_move_up():
+    form = with_data(load_form(EXECUTION_FORM), automation_hooks=[])
+    text = render(form, "generic")
+    assert "AUTOMATION HOOKS" not in text and "**Automation:**" not in text
+    assert [line for line in text.splitlines() if line.startswith("## ")][-2:] == [
+        "## 5. COMMUNICATION PROTOCOLS", "## 6. HANDOFF CHECKLIST"]
+    result = check(text, "blueprint", "protocol.md")
+    assert "blueprint-L3-sections" in failing_rules(result)
+
+
+def test_the_next_protocol_comes_from_phase_in_workflow_when_the_form_names_no_other():
+    form = with_data(load_form(EXECUTION_FORM), handoff_command="", next_protocol="",
+                     phase_in_workflow="Between Protocol 10 (Pre-Deployment) and Protocol 14 (Audit)")
+    handoff = section(render(form), "## 7. HANDOFF CHECKLIST")
+    # No outputs_to for Protocol 14: its file is not known, so nothing to @apply; no announcement is made up.
+    assert handoff.endswith("\n\nWhen every item is checked, hand off to Protocol 14 (Audit).")
+    assert "@apply" not in handoff and "[PROTOCOL COMPLETE]" not in handoff
+    silent = with_data(form, phase_in_workflow="Immediately after production deployment, before operations.")
+    assert "hand off to" not in render(silent)

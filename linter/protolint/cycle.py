@@ -5,11 +5,17 @@ failing draft is refined by the built-in fixers first and, when they have
 nothing left, by an external regenerator (an LLM command line, say).  The loop
 stops honestly:
 
-    pass           every check passes and every layer L1-L4 is captured; the
-                   final draft is checked once more from scratch and the fixers
-                   must have nothing left to do (stability)
+    pass           no rule of the pack fails, whatever its severity, and every
+                   layer L1-L4 is captured; the final draft is checked once more
+                   from scratch and the fixers must have nothing left to do
+                   (stability).  A draft whose verdict passes while warning or
+                   info rules fail is refined like any other: a verdict line
+                   never claims more than the report shows
     form omission  a failing rule needs data the form does not have: the form
                    fields to add are named, nothing is invented
+    still failing  nothing is left to refine (no fixer mends the failing rules,
+                   no form field supplies them, no regenerator is given): every
+                   rule still failing is named, with why its fix was not made
     stall          a round changed neither the score nor the failing rules, or
                    produced a draft seen before (A -> B -> A), or broke a rule
                    that passed before (the ratchet)
@@ -29,7 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from protolint.checks import Scope
+from protolint.checks import Hit, Scope
 from protolint.checks.text import contains
 from protolint.document import Node
 from protolint.engine import Inputs, Outcome, Result, check_rules, result_of
@@ -179,9 +185,9 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
                                             f"({', '.join(sorted(failing))})", best[1], best[2], rounds)
             previous = (result.score, failing)
             uncovered = [layer for layer in CORE_LAYERS if layer in result.missing_layers]
-            if result.passed and not uncovered:
+            if not failing and result.passed and not uncovered:
                 on_round(round_)
-                return _confirm(text, path, pack, form, inputs, unsafe, result, rounds)
+                return _confirm(text, path, pack, form, inputs, unsafe, rounds)
 
             fixes = fix_text(text, path, pack, form, project_root, unsafe)
             round_.applied, round_.unavailable = fixes.applied, fixes.unavailable
@@ -191,7 +197,9 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
                 candidate, action = fixes.text, "fixers"
             elif omissions:
                 fields = ", ".join(dict.fromkeys(o.field for o in omissions))
-                return CycleResult("form-omission", f"the form lacks what the pack requires; add: {fields}",
+                others = failing - {o.rule_id for o in omissions}
+                besides = f"; {len(others)} other rule(s) still fail: {_named(others, fixes)}" if others else ""
+                return CycleResult("form-omission", f"the form lacks what the pack requires; add: {fields}{besides}",
                                    best[1], best[2], rounds, omissions)
             elif regenerator is not None:
                 report = {"form": form.path, "round": number, "result": _result_json(result)}
@@ -201,14 +209,7 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
                     return CycleResult("regenerator-failed", f"{why}; kept the best draft", best[1], best[2], rounds)
                 action = "regenerator"
             else:
-                unfixable = sorted(failing - set(fixes.unavailable))
-                why = "; ".join(f"{rule}: {reason}" for rule, reason in sorted(fixes.unavailable.items()))
-                detail = f"no fixer for {', '.join(unfixable)}" if unfixable else ""
-                if fixes.unsafe:
-                    detail = "; ".join(filter(None, [detail, f"unsafe fixes not applied (--unsafe-fixes): "
-                                                             f"{', '.join(fixes.unsafe)}"]))
-                return CycleResult("stall", f"nothing left to refine: {'; '.join(filter(None, [detail, why]))}; "
-                                            "give --regenerate-cmd or edit the draft", best[1], best[2], rounds)
+                return CycleResult("still-failing", _still_failing(failing, result, fixes), best[1], best[2], rounds)
             if _digest(candidate) in seen:
                 return CycleResult("stall", f"round {number + 1} produced a draft already seen in an earlier "
                                             "round (oscillation)", best[1], best[2], rounds)
@@ -218,24 +219,46 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
                                      f"(score {best[0]:g})", best[1], best[2], rounds)
 
 
+def _still_failing(failing: set[str], result: Result, fixes: FixReport) -> str:
+    """Why the loop stops with rules failing: each rule by name with the reason
+    its fix was not made, and the pack's verdict only as what it is."""
+    verdict = (f" (the pack's verdict alone would pass: score {result.score:g}, no error rule fails)"
+               if result.passed else "")
+    return (f"{len(failing)} rule(s) still fail: {_named(failing, fixes)}; no fix or form field can supply them; "
+            f"give --regenerate-cmd or edit the draft{verdict}")
+
+
+def _named(rules: set[str], fixes: FixReport) -> str:
+    """Failing rules, each with why its fix was not made."""
+    def why(rule: str) -> str:
+        if rule in fixes.unsafe:
+            return "unsafe fix not applied: give --unsafe-fixes"
+        return fixes.unavailable.get(rule, "no fix")
+    return ", ".join(f"{rule} ({why(rule)})" for rule in sorted(rules))
+
+
 def _confirm(text: str, path: str, pack: RulePack, form: Form, inputs: Inputs, unsafe: bool,
-             result: Result, rounds: list[Round]) -> CycleResult:
-    """Stability: a fresh check of the final draft passes and the fixers have
-    nothing left to do."""
+             rounds: list[Round]) -> CycleResult:
+    """Stability: a fresh check of the final draft fails no rule and the fixers
+    have nothing left to do."""
     fresh_pack = PackLoader().load(pack.name)
-    _, again = _check(text, path, fresh_pack, inputs)
+    outcomes, again = _check(text, path, fresh_pack, inputs)
     leftover = fix_text(text, path, fresh_pack, form, inputs.project_root, unsafe)
-    if not again.passed or leftover.changed:
+    if any(o.failed for o in outcomes) or not again.passed or leftover.changed:
         return CycleResult("stall", "the passing draft is not stable: a fresh check or the fixers change it",
                            text, again, rounds)
-    return CycleResult("pass", f"every check passes and layers {', '.join(CORE_LAYERS)} are captured "
-                               f"(score {again.score:g})", text, again, rounds)
+    checked = sum(1 for o in outcomes if o.skipped is None)
+    unchecked = f"; not checked: {', '.join(again.unchecked)} (need --project-root)" if again.unchecked else ""
+    return CycleResult("pass", f"all {checked} rules checked pass and layers {', '.join(CORE_LAYERS)} are "
+                               f"captured (score {again.score:g}){unchecked}", text, again, rounds)
 
 
 def form_omissions(failing: list[Outcome], form: Form, fixes: FixReport) -> list[Omission]:
     """Failing rules that the form cannot satisfy: the rule's own check (or the
     check its `from_form` declares), run on the values of the form field it
-    names, fails there too."""
+    names, fails there too.  A check of each value (`each`) names the very
+    items that fail it (`phases[2].steps[1].halt_condition`), so the person
+    filling the form knows which entry to write."""
     found: list[Omission] = []
     document = parse_document("\n", "form")  # checks take one; on form values they read the nodes
     for outcome in failing:
@@ -243,21 +266,33 @@ def form_omissions(failing: list[Outcome], form: Form, fixes: FixReport) -> list
         if rule.from_form is None or rule.form_bound:
             continue
         source = rule.from_form
-        top = source.field.split(".")[0].split("[")[0]
-        field_name = source.field.replace(top, form.field_name(top), 1)
-        values = [_value_node(item.value, position)
-                  for position, item in enumerate(select(form.data, parse_form_path(source.field)), 1)]
-        scope = Scope(document, values or [Node(1, 1, "")], f"the form's {field_name}", 1)
+        items = list(select(form.data, parse_form_path(source.field)))
+        values = [_value_node(item.value, position) for position, item in enumerate(items, 1)]
+        scope = Scope(document, values or [Node(1, 1, "")], f"the form's {_as_named(source.field, form)}", 1)
         if source.expects is None:
             hits = rule.kind.function(scope, rule.params)
         else:
             hits = contains(scope, source.expects)
+        if values and source.expects is not None and source.expects.get("each"):
+            found += [Omission(rule.id, _as_named(items[hit.line - 1].path, form),
+                               _value_detail(values[hit.line - 1], hit)) for hit in hits]
+            continue
         details = [hit.detail for hit in hits]
         if details:
-            found.append(Omission(rule.id, field_name, "; ".join(details)))
+            found.append(Omission(rule.id, _as_named(source.field, form), "; ".join(details)))
     for rule_id, form_field in fixes.form_fields.items():
         found.append(Omission(rule_id, form_field, fixes.unavailable[rule_id]))
     return found
+
+
+def _as_named(path: str, form: Form) -> str:
+    """A form path with its top field as the user's own form names it."""
+    top = path.split(".")[0].split("[")[0]
+    return path.replace(top, form.field_name(top), 1)
+
+
+def _value_detail(value: Node, hit: Hit) -> str:
+    return "empty in the form" if not value.text.strip() else hit.detail
 
 
 def _value_node(value: object, position: int) -> Node:

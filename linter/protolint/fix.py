@@ -211,7 +211,7 @@ def _insert_sections(outcome: Outcome, doc: Document, lines: list[str], form: Fo
     """Missing `##` sections, taken from the protocol the pack's generator
     profile renders from this form, each placed after the nearest section that
     precedes it in that blueprint."""
-    from protolint.generate import profile_for, render
+    from protolint.generate import omitted_section_fields, profile_for, render
 
     if form is None:
         raise Unavailable("needs the input form (--form FORM) to write the missing section")
@@ -227,6 +227,9 @@ def _insert_sections(outcome: Outcome, doc: Document, lines: list[str], form: Fo
                                if m in [s.canonical for s in order] else 99):
         source = next((s for s in order if s.canonical == missing_name), None)
         if source is None:
+            fields = omitted_section_fields(missing_name, form)
+            if fields:  # the blueprint writes it from the form, which gives none of its fields
+                raise Unavailable(f"the form gives nothing for section {missing_name!r}: add {fields}", fields)
             raise Unavailable(f"the {profile} blueprint has no section {missing_name!r}")
         namesake = next((s for s in present.values() if s.canonical.split()[-1:] == missing_name.split()[-1:]), None)
         if namesake is not None:  # "3. WORKFLOW" for "RELEASE EXECUTION WORKFLOW": a second one would duplicate it

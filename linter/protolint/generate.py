@@ -60,6 +60,21 @@ DEFAULT_PROFILES = {
 }
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".tar", ".7z")
+# The blueprint's sections in order, and the form fields a section that may be
+# left out is written from: a form without any of them gets no such section
+# (an empty heading would pass for one), and a fix that would add it back names
+# these fields instead.
+SECTIONS = ("role_and_mission", "workflow", "integration", "quality_gates", "communication", "automation", "handoff")
+SECTION_SOURCES = {
+    "integration": ("inputs_from", "outputs_to"),
+    "communication": ("announcements", "validation_prompts", "error_handling"),
+    "automation": ("automation_hooks",),
+    "handoff": ("completion_checklist", "handoff_command", "next_protocol"),
+}
+SECTION_TITLES = {"INTEGRATION POINTS": "integration", "COMMUNICATION PROTOCOLS": "communication",
+                  "AUTOMATION HOOKS": "automation", "HANDOFF CHECKLIST": "handoff"}
+# "Between Protocol 3 (Process Tasks) and Protocol 4 (Quality Audit)", "… before Protocol 12 (Monitoring)".
+_NEXT_IN_WORKFLOW = re.compile(r"(?i)\b(?:and|before)\s+protocol\s+(?P<number>\d+[a-z]?)\b(?:\s*\((?P<name>[^)]*)\))?")
 _PHASE_REF = re.compile(r"(?i)\b(?:phase|step)\s+(\d+)\b")
 _CONDITIONAL = re.compile(r"(?i)\b(if|when|unless|only|on failure)\b")
 _ROLLBACK = re.compile(r"(?i)rollback")
@@ -150,6 +165,14 @@ def context(form: Form) -> dict[str, Any]:
         phase["hooks"] = [h for h in hooks if any(p is phase for p in h["phases"])]
         phase["rollback"] = _rollback(phase, phase["hooks"])
     evidence = [e for p in phases for e in p["evidence_collection"]]
+    archives = [e for e in evidence if e["storage_location"].lower().endswith(ARCHIVE_SUFFIXES)]
+    next_protocol = _next_protocol(data)
+    filled = {name for name, fields in SECTION_SOURCES.items() if any(data.get(f) for f in fields)}
+    # The handoff also lists the archives, the announcements to deliver and what each downstream protocol receives.
+    if archives or next_protocol or data["announcements"] or data["validation_prompts"] \
+            or any(item.get("artifacts_provided") for item in data["outputs_to"]):
+        filled.add("handoff")
+    written = [name for name in SECTIONS if name not in SECTION_SOURCES or name in filled]
     return {
         "form": data,
         "number": form.number,
@@ -158,8 +181,36 @@ def context(form: Form) -> dict[str, Any]:
         "domain": (data.get("domain_compliance") or "").strip().upper(),
         "phases": phases,
         "hooks": hooks,
-        "archives": [e for e in evidence if e["storage_location"].lower().endswith(ARCHIVE_SUFFIXES)],
+        "archives": archives,
+        "next_protocol": next_protocol,
+        "sections": {name: position for position, name in enumerate(written, 1)},
     }
+
+
+def omitted_section_fields(title: str, form: Form) -> str | None:
+    """The form fields that would give a blueprint section it leaves out
+    (`AUTOMATION HOOKS` → `automation_hooks`), as the user's form names them."""
+    name = SECTION_TITLES.get(title.upper())
+    if name is None:
+        return None
+    return " or ".join(form.field_name(field) for field in SECTION_SOURCES[name])
+
+
+def _next_protocol(data: dict) -> dict[str, str] | None:
+    """The protocol to hand off to: the form's `next_protocol`, else the one its
+    `phase_in_workflow` names after "and" or "before"; with the file stem the
+    form gives for it (`next_protocol`, or an `outputs_to` of that number), so
+    the handoff can `@apply` it, and none when the form names none."""
+    if data.get("next_protocol"):
+        return {"label": protocol_label(data["next_protocol"]), "slug": data["next_protocol"]}
+    named = _NEXT_IN_WORKFLOW.search(data.get("phase_in_workflow") or "")
+    if named is None:
+        return None
+    number = _plain_number(named["number"])
+    slug = next((item["protocol"] for item in data["outputs_to"]
+                 if _plain_number(item["protocol"].split("-", 1)[0]) == number), None)
+    label = f"Protocol {named['number']}" + (f" ({named['name']})" if named["name"] else "")
+    return {"label": protocol_label(slug) if slug else label, "slug": slug}
 
 
 def protocol_label(reference: str) -> str:

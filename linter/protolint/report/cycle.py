@@ -30,7 +30,8 @@ def print_outcome(console: Console, outcome: CycleResult, path: str) -> None:
         console.print(f"form omission: {omission.rule_id} needs {omission.field}: {omission.detail}",
                       markup=False, highlight=False, soft_wrap=True)
     console.print(_layer_table(outcome.result))
-    word = {"pass": "PASS", "form-omission": "STOP form omission", "stall": "STOP stall",
+    word = {"pass": "PASS", "form-omission": "STOP form omission", "still-failing": "STOP still failing",
+            "stall": "STOP stall",
             "max-rounds": "STOP max rounds", "regenerator-failed": "STOP regenerator failed"}[outcome.status]
     verdict = Text(word, style="bold green" if outcome.passed else "bold red")
     verdict.append(f"  {path} after {len(outcome.rounds)} round(s): {outcome.reason}")
