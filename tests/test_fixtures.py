@@ -21,12 +21,21 @@ def check(path, pack=None, form=None):
         read_protocol(path), str(path))
 
 
+BOLD_EXECUTION = PROTOCOLS / "release-execution" / "layouts" / "11-production-deployment-bold-gates.md"
+BOLD_MANAGEMENT = PROTOCOLS / "release-management" / "layouts" / \
+    "11-production-deployment-release-management-bold-gates.md"
+
+
 @pytest.mark.parametrize("path, pack", [
     (PROTOCOLS / "release-execution" / "11-production-deployment.md", EXECUTION),
     (PROTOCOLS / "release-management" / "11-production-deployment-release-management.md", MANAGEMENT),
+    # the same protocols in another reasonable layout: gates and integration labels as bold
+    # paragraphs, every hook in one commented command block, a numbered prompt that is no action
+    (BOLD_EXECUTION, EXECUTION),
+    (BOLD_MANAGEMENT, MANAGEMENT),
 ])
 def test_passing_fixture_passes_its_seed_pack_chosen_by_file_name(path, pack):
-    result = check(path, form=FORMS[pack])
+    result = check(path, pack if "layouts" in str(path) else None, form=FORMS[pack])
     assert result.pack == pack
     assert result.findings == []
     assert result.passed and result.score == 100.0
@@ -82,7 +91,7 @@ def test_form_bound_rules_fail_against_another_form_version():
     path = PROTOCOLS / "release-execution" / "11-production-deployment.md"
     result = check(path, EXECUTION, FORMS[MANAGEMENT])
     failing = {f.rule_id for f in result.findings if f.severity != "info"}
-    assert {"form-L3-step-markers", "form-L3-step-details", "form-L3-evidence", "form-L2-gates",
+    assert {"form-L3-step-markers", "P11E-step-alignment", "form-L3-evidence", "form-L2-gates",
             "form-L3-hooks", "form-L4-prompts", "form-L4-errors", "P11E-form-domain"} <= failing
     assert not result.passed
 
@@ -93,3 +102,27 @@ def test_scripts_must_exist_under_the_project_root(tmp_path):
     missing = sorted(f.message.split("'")[1] for f in result.findings if f.rule_id == "P11E-scripts-exist")
     assert missing == ["scripts/collect_perf.py", "scripts/deploy_backend.sh",
                        "scripts/rollback_backend.sh", "scripts/validation_gates.py"]
+
+
+def test_release_execution_asks_instructions_aligned_release_management_verbatim(tmp_path):
+    """protocol-11-generator.md asks alignment with the form; only the playbook asks
+    every MUST step verbatim.  A reworded instruction passes the first, not the second."""
+    execution = tmp_path / "11-production-deployment.md"
+    execution.write_text(BOLD_EXECUTION.read_text(encoding="utf-8").replace(
+        "associated tickets", "linked tickets"), encoding="utf-8")
+    assert check(execution, EXECUTION, FORMS[EXECUTION]).findings == []
+    management = tmp_path / "11-production-deployment-release-management.md"
+    management.write_text(BOLD_MANAGEMENT.read_text(encoding="utf-8").replace(
+        "release notes, changelog, and validation reports", "release notes, change log, and validation reports"),
+        encoding="utf-8")
+    assert {f.rule_id for f in check(management, MANAGEMENT, FORMS[MANAGEMENT]).findings} == \
+        {"form-L3-step-details"}
+
+
+def test_a_must_action_without_its_halt_is_the_one_true_finding(tmp_path):
+    path = tmp_path / "11-production-deployment.md"
+    path.write_text(BOLD_EXECUTION.read_text(encoding="utf-8").replace(
+        "   * **Halt condition:** Await stakeholder confirmation for high-risk changes.\n", "", 1),
+        encoding="utf-8")
+    assert {f.rule_id for f in check(path, EXECUTION, FORMS[EXECUTION]).findings} == \
+        {"P11E-step-halt", "P11E-step-alignment"}

@@ -64,6 +64,9 @@ class Section(Node):
     paragraph opened by a bold role label (`**Mission:** ...`): a lighter heading."""
     label_only: bool = False
     """The labelled-paragraph kind of pseudo section: it spans its paragraph only."""
+    in_code: bool = False
+    """A commented command in a fenced shell block (`# deploy_backend -- STEP 2`
+    over its command): one block listing several hooks lists them as subsections."""
     role: str | None = None
     """What this section is (`gates`, `handoff`, ...), from the role vocabulary."""
 

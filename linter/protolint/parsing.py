@@ -40,6 +40,8 @@ _DIRECTIVE_ACTIONS = ("disable", "enable", "disable-next-line", "disable-file")
 _RULE_ID = re.compile(r"[A-Za-z0-9][\w.-]*")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$")
 _EXAMPLE_INFO = frozenset({"markdown", "md"})
+_SHELL_INFO = frozenset({"", "bash", "sh", "shell", "zsh", "console"})
+_SHELL_COMMENT = re.compile(r"^\s*#\s*(\S.*?)\s*$")
 _LABEL_END = re.compile(r"^\s*:?\s*$")
 # A title, not a sentence: a bold guardrail ("**DO NOT deploy on Fridays.**") is no heading.
 _HEADING_LIKE = re.compile(r"^(?!(?:\S+\s+){12})[^\n]*[^.!?\s]\s*$")
@@ -162,7 +164,7 @@ class _DocumentBuilder:
         self.front_matter = front_matter
         self.fence_problems = fence_problems
         self.headings: list[tuple[int, int, str, bool]] = []  # (line, level, title, pseudo)
-        self.labels: list[tuple[int, int, str, str]] = []  # (line, end line, label, role)
+        self.labels: list[tuple[int, int, str, bool]] = []  # (line, end line, title, from code)
         self.vocabulary = shipped_vocabulary()
         self.items: list[ListItem] = []
         self.code: list[CodeBlock] = []
@@ -236,6 +238,8 @@ class _DocumentBuilder:
                 self.quotes.append(Quote(start, end, self.span_text(start, end)))
             elif kind == "table_open":
                 self.tables.append(self.table(tokens, i))
+        for block in self.code:
+            self.commented_commands(block)
         sections = self.sections()
         title = next((s for s in sections if s.level == 1), None)
         body = [s for s in sections if s is not title]
@@ -269,6 +273,28 @@ class _DocumentBuilder:
                 foreign.update(range(block.line, block.end_line + 1))
         return frozenset(foreign)
 
+    def commented_commands(self, block: CodeBlock) -> None:
+        """In a fenced shell block that lists several commands, each under its
+        own comment, every comment titles the command below it -- the way a
+        protocol lists its hooks in one block instead of one subsection each."""
+        if not block.fenced or block.info.split(maxsplit=1)[:1] and block.info.split()[0].lower() not in _SHELL_INFO:
+            return
+        first, last = block.line + 1, block.end_line - 1
+        chunks: list[tuple[int, str]] = []
+        commands = 0
+        for number in range(first, last + 1):
+            text = self.lines[number - 1]
+            comment = _SHELL_COMMENT.match(text)
+            if comment and (not chunks or commands):
+                chunks.append((number, comment.group(1)))
+                commands = 0
+            elif text.strip() and not comment and chunks:
+                commands += 1
+        if len(chunks) < 2 or not commands:
+            return
+        for (line, title), (after, _) in zip(chunks, chunks[1:] + [(last + 1, "")]):
+            self.labels.append((line, self.trimmed_end(line, after - 1), title, True))
+
     def bold_paragraph(self, open_tok: Token, inline: Token) -> None:
         """A paragraph that is one bold line (`**Gate 1: Go/No-Go Gate**`) is a
         heading in all but syntax; one opened by a bold role label
@@ -294,7 +320,7 @@ class _DocumentBuilder:
         role = self.vocabulary.label_role(label.rstrip(":").strip())
         if role is not None and (label.endswith(":") or (rest and rest[0].type == "text"
                                                          and rest[0].content.lstrip().startswith(":"))):
-            self.labels.append((line, self.trimmed_end(line, end), label.rstrip(":").strip(), role))
+            self.labels.append((line, self.trimmed_end(line, end), label.rstrip(":").strip(), False))
 
     def collect_directives(self, tokens: list[Token]) -> None:
         """Directives in HTML comments, as the parser sees them: raw HTML blocks
@@ -422,15 +448,15 @@ class _DocumentBuilder:
             levelled.append((line, level, title, pseudo))
         return levelled
 
-    def add_label(self, label: tuple[int, int, str, str], stack: list[Section],
+    def add_label(self, label: tuple[int, int, str, bool], stack: list[Section],
                   sections: list[Section]) -> None:
-        line, end, text, _ = label
+        line, end, text, in_code = label
         while stack and stack[-1].end_line < line:
             stack.pop()
         level = stack[-1].level + 1 if stack else 2
         section = Section(line, end, self.span_text(line, end), title=text,
                           canonical=canonical_title(text), level=level,
-                          pseudo=True, label_only=True)
+                          pseudo=True, label_only=not in_code, in_code=in_code)
         if stack:
             stack[-1].children.append(section)
         sections.append(section)

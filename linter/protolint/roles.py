@@ -65,6 +65,8 @@ class Vocabulary:
             above = {p.role for p in parents if p.role}
             if EXAMPLE in above:
                 section.role = EXAMPLE
+            elif section.in_code:
+                section.role = None  # a command's comment titles a hook, whatever it says
             else:
                 section.role = self._role_of(section, section.level <= top_level, above)
             parents.append(section)

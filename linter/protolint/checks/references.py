@@ -122,6 +122,9 @@ def files_exist(scope: Scope, params: dict) -> list[Hit]:
     named = 0
     for node in scope.nodes:
         for match in pattern.finditer(node.text):
+            line_start = node.text.rfind("\n", 0, match.start()) + 1
+            if node.text[line_start:match.start()].lstrip().startswith("#"):
+                continue  # a comment names a hook; only commands run scripts
             name = match.group(1) if pattern.groups else match.group(0)
             named += 1
             if not (root / name).is_file():

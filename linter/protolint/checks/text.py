@@ -44,10 +44,14 @@ def _first_match(nodes: list[Node], pattern: re.Pattern[str]) -> bool:
 @check("contains", parameters={
     **_TEXTS,
     "each": {"type": "boolean", "description": "every selected node must contain it, not just one"},
+    "vacuous": {"type": "boolean",
+                "description": "with `each`, an empty selection passes (whether there are any nodes is another rule's job)"},
 }, requires_one_of=("pattern", "patterns", "text", "texts"), prepare=with_needles)
 def contains(scope: Scope, params: dict) -> list[Hit]:
     """Each pattern/text appears in the selection (in every node with `each`)."""
     wanted = params["_needles"]
+    if not scope.nodes and params.get("each") and params.get("vacuous"):
+        return []
     if not scope.nodes:
         return [Hit(scope.anchor_line, f"nothing to check: no {scope.description}")]
     hits: list[Hit] = []

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from protolint.document import Document
 
-_KINDS = {(False, False): "#", (True, False): "**", (True, True): "label"}
 
 
 def render_sections(doc: Document) -> str:
@@ -18,7 +17,8 @@ def render_sections(doc: Document) -> str:
     base = min((s.level for s in doc.sections), default=2)
     for section in doc.sections:
         indent = "  " * (section.level - base + 1)
-        kind = _KINDS[(section.pseudo, section.label_only)]
+        kind = ("cmd" if section.in_code else "label" if section.label_only
+                else "**" if section.pseudo else "#")
         foreign = " (not the protocol's voice)" if section.role == "example" else ""
         role = section.role or "-"
         lines.append(f"  {section.line:>5}-{section.end_line:<5}{indent}{kind} {section.title} -> {role}{foreign}")
