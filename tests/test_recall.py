@@ -317,11 +317,12 @@ def corpus_files() -> list[Path]:
     return [path for folder in FOLDERS for path in sorted((CORPUS / folder).glob("*.md"))]
 
 
-def measure(linter: Linter) -> dict:
+def measure(linter: Linter, files: list[Path] | None = None) -> dict:
     """Per mutation: its layer, the protocols that have the part, those where core
-    noticed its loss, and the misses; and the same counted over all mutations."""
+    noticed its loss, and the misses; and the same counted over all mutations.
+    `files` defaults to the corpus; protocols nobody tuned on can be measured too."""
     tally = {name: {"layer": layer, "files": [], "noticed": [], "misses": []} for name, (layer, _) in MUTATIONS.items()}
-    for path in corpus_files():
+    for path in files or corpus_files():
         name = f"{path.parent.name}/{path.name}"
         text = read_protocol(path)
         outline = read(text)
@@ -459,4 +460,4 @@ def test_swap_puts_the_later_section_first_and_keeps_every_line():
 
 
 if __name__ == "__main__":
-    print(table(measure(Linter(["core"]))))
+    print(table(measure(Linter(["core"]), [Path(arg) for arg in sys.argv[1:]] or None)))
