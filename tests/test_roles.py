@@ -116,3 +116,47 @@ def test_unfenced_templates_are_one_finding_per_section():
     findings = [f for f in Linter(["core"]).check_text(text, "p.md").findings
                 if f.rule_id == "core-L4-templates-fenced"]
     assert len(findings) == 1 and findings[0].line == 5 and "3 template lines" in findings[0].message
+
+
+def test_a_pack_naming_an_unknown_role_is_refused_with_a_suggestion(tmp_path):
+    import pytest
+
+    from protolint.errors import PackError
+    from protolint.packs import PackLoader
+
+    pack = tmp_path / "team.yaml"
+    pack.write_text("pack: team\nrules:\n  - id: team-gates\n    layer: L2\n    summary: gates\n"
+                    "    message: none\n    in: {role: gate}\n    check: present\n", encoding="utf-8")
+    with pytest.raises(PackError) as raised:
+        PackLoader().load(str(pack))
+    assert "team.yaml:7" in str(raised.value) and "unknown section role 'gate'; did you mean 'gates'?" in str(raised.value)
+
+
+def test_show_sections_prints_each_section_with_its_role():
+    from conftest import PROTOCOLS, protolint
+
+    shown = protolint("check", "--show-sections", PROTOCOLS / "release-execution" / "11-production-deployment.md")
+    assert shown.returncode == 0
+    assert "  # 4. QUALITY GATES -> gates" in shown.stdout
+    assert "# Gate 1: Go/No-Go Gate -> gates" in shown.stdout
+    assert "label Purpose -> mission" in shown.stdout
+
+
+def test_a_pack_extends_the_role_vocabulary(tmp_path):
+    """A team calls its gates "Exit Checks" and keeps a RUNBOOK section: its pack
+    teaches the vocabulary both, and its rules select them like shipped roles."""
+    pack = tmp_path / "team.yaml"
+    pack.write_text(
+        "pack: team\nextends: [core]\n"
+        "roles:\n"
+        "  gates: {titles: ['exit checks']}\n"
+        "  runbook: {summary: the operator's runbook, titles: ['runbook( .*)?'], top: true}\n"
+        "rules:\n"
+        "  - id: team-L3-runbook\n    layer: L3\n    summary: a runbook\n    message: No RUNBOOK section\n"
+        "    in: {role: runbook}\n    check: present\n", encoding="utf-8")
+    text = ("# PROTOCOL 9: SAMPLE\n\n## WORKFLOW\n### STEP 1: A\n### STEP 2: B\n\n"
+            "## Exit Checks\n- pass criteria: 100% of checks green\n\n## Runbook for operators\n- restart\n")
+    failing = {f.rule_id for f in Linter([str(pack)]).check_text(text, "9-sample.md").findings}
+    assert "team-L3-runbook" not in failing and "core-L2-quality-gates" not in failing
+    shipped = {f.rule_id for f in Linter(["core"]).check_text(text, "9-sample.md").findings}
+    assert "core-L2-quality-gates" in shipped  # the shipped vocabulary alone does not know "Exit Checks"

@@ -122,6 +122,8 @@ def check_document(doc: Document, pack: RulePack, inputs: Inputs = Inputs(), *,
 
 def check_rules(doc: Document, pack: RulePack, inputs: Inputs = Inputs()) -> list[Outcome]:
     """Every rule's outcome, before suppressions: the fixers read these."""
+    if pack.vocabulary is not None:
+        pack.vocabulary.apply(doc)
     outcomes = [_run(rule, doc, inputs) for rule in pack.rules]
     _report_unexplained_blocks(outcomes, doc)
     return outcomes

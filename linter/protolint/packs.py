@@ -24,7 +24,7 @@ from protolint.checks import REGEX_PARAMETERS, CheckKind, load_builtin_checks
 from protolint.checks.text import with_needles
 from protolint.errors import PackError, PluginError
 from protolint.form import parse_form_path
-from protolint.roles import shipped_rules_dir
+from protolint.roles import Vocabulary, shipped_rules_dir, shipped_vocabulary
 from protolint.selectors import Selector, Union, compile_selector
 from protolint.validation import LineIndex, first_error, line_for, line_index, parse_yaml, yaml_error_place
 
@@ -101,6 +101,9 @@ class RulePack:
     """This pack and every pack it extends, nearest first."""
     form: str | None = None
     """The pack's default input form (absolute path), used when none is given."""
+    vocabulary: Vocabulary | None = None
+    """The section roles this pack reads documents with, when it (or a pack it
+    extends) adds to the shipped vocabulary; None: the shipped one."""
 
     def applies_to(self, path: str, title: str | None) -> bool:
         name = Path(path).name
@@ -130,6 +133,7 @@ def combine(packs: list[RulePack]) -> RulePack:
         rules=tuple(rules.values()),
         lineage=tuple(dict.fromkeys(n for p in packs for n in p.lineage)),
         form=next((p.form for p in packs if p.form), None),
+        vocabulary=next((p.vocabulary for p in packs if p.vocabulary), None),
     )
 
 
@@ -274,6 +278,14 @@ class PackLoader:
                                         f"{', '.join(layers)}", lines.get(("rules", position, "layer")), rule_id)
             rules.pop(rule_id, None)  # a redefinition replaces the inherited rule in place of order
             rules[rule_id] = self._compile_rule(spec, name, source, line, lines, position)
+        vocabulary = next((p.vocabulary for p in parents if p.vocabulary), None)
+        if "roles" in data:
+            try:
+                vocabulary = (vocabulary or shipped_vocabulary()).extended(data["roles"])
+            except re.error as error:
+                raise PackError(source, f"bad regular expression in a role's titles or labels: {error}",
+                                lines.get(("roles",))) from None
+        self._check_roles(data, lines, source, rules, own, vocabulary or shipped_vocabulary())
         for position, rule_id in enumerate(data.get("disable", [])):
             if rule_id not in rules:
                 raise PackError(source, f"cannot disable unknown rule {rule_id!r}",
@@ -296,7 +308,27 @@ class PackLoader:
             title=self._regex(title, source, lines.get(("applies_to", "title")), None) if title else None,
             lineage=(name,) + tuple(n for p in parents for n in p.lineage),
             form=form,
+            vocabulary=vocabulary,
         )
+
+    @staticmethod
+    def _check_roles(data: dict, lines: LineIndex, source: str, rules: dict[str, Rule], own: set[str],
+                     vocabulary: Vocabulary) -> None:
+        """Every role a rule of this pack selects is in the vocabulary it reads with."""
+        known = vocabulary.names
+        for position, spec in enumerate(data.get("rules", [])):
+            selectors = spec.get("in")
+            for part in selectors if isinstance(selectors, list) else [selectors]:
+                if not isinstance(part, dict):
+                    continue
+                role = part.get("role")
+                names = ([role] if isinstance(role, str) else list(role or [])) + list(part.get("exclude", []))
+                for name in names:
+                    if name not in known:
+                        close = difflib.get_close_matches(name, known, n=1)
+                        hint = f"; did you mean {close[0]!r}?" if close else f"; known roles: {', '.join(known)}"
+                        raise PackError(source, f"unknown section role {name!r}{hint}",
+                                        lines.get(("rules", position, "in")), spec.get("id"))
 
     def _compile_rule(self, spec: dict, pack: str, source: str, line: int,
                       lines: LineIndex, position: int) -> Rule:
@@ -392,9 +424,10 @@ class PackLoader:
 
     def _selector(self, spec: Any, source: str, line: int, rule_id: str) -> Selector | Union:
         try:
-            return compile_selector(spec)
+            selector = compile_selector(spec)
         except re.error as error:
             raise PackError(source, f"bad regular expression in selector: {error}", line, rule_id) from None
+        return selector
 
     def _regexes(self, value: str | list[str], source: str, where: Callable[..., int], keys: tuple,
                  rule_id: str) -> re.Pattern[str] | list[re.Pattern[str]]:

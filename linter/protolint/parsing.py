@@ -27,7 +27,7 @@ from protolint.document import (
     Table,
     canonical_title,
 )
-from protolint.roles import EXAMPLE, shipped_vocabulary
+from protolint.roles import foreign_lines, shipped_vocabulary
 
 _MARKER = re.compile(r"\[(" + "|".join(MARKER_NAMES) + r")\]")
 _CHECKBOX = re.compile(r"^\[( |x|X)\]\s")
@@ -39,7 +39,6 @@ _DIRECTIVE = re.compile(r"protolint-([\w-]*)(.*)", re.DOTALL | re.IGNORECASE)
 _DIRECTIVE_ACTIONS = ("disable", "enable", "disable-next-line", "disable-file")
 _RULE_ID = re.compile(r"[A-Za-z0-9][\w.-]*")
 _FENCE = re.compile(r"^( {0,3})(`{3,}|~{3,})[ \t]*([^`\s]*)[^`]*$")
-_EXAMPLE_INFO = frozenset({"markdown", "md"})
 _SHELL_INFO = frozenset({"", "bash", "sh", "shell", "zsh", "console"})
 _SHELL_COMMENT = re.compile(r"^\s*#\s*(\S.*?)\s*$")
 _LABEL_END = re.compile(r"^\s*:?\s*$")
@@ -259,19 +258,8 @@ class _DocumentBuilder:
             front_matter=self.front_matter,
             directives=sorted(self.directives, key=lambda d: (d.line, d.column)),
             fence_problems=self.fence_problems,
-            foreign_lines=self.foreign_lines(body),
+            foreign_lines=foreign_lines(body, self.code),
         )
-
-    def foreign_lines(self, sections: list[Section]) -> frozenset[int]:
-        """Examples and templates of what to produce: not the protocol's voice."""
-        foreign: set[int] = set()
-        for section in sections:
-            if section.role == EXAMPLE:
-                foreign.update(range(section.line, section.end_line + 1))
-        for block in self.code:
-            if block.info.split(maxsplit=1)[:1] and block.info.split()[0].lower() in _EXAMPLE_INFO:
-                foreign.update(range(block.line, block.end_line + 1))
-        return frozenset(foreign)
 
     def commented_commands(self, block: CodeBlock) -> None:
         """In a fenced shell block that lists several commands, each under its

@@ -12,14 +12,14 @@ a Document carries the role it was read as.  Rules then select roles.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
 import yaml
 
-from protolint.document import Section, canonical_title
+from protolint.document import CodeBlock, Document, Section, canonical_title
 
 
 
@@ -34,6 +34,8 @@ def shipped_rules_dir() -> Path:
 
 EXAMPLE = "example"
 """The role of text that shows what to produce: never the protocol's own voice."""
+EXAMPLE_INFO = frozenset({"markdown", "md"})
+"""Fence info strings of embedded documents: templates, not the protocol's text."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +52,8 @@ class Role:
 @dataclass(frozen=True, slots=True)
 class Vocabulary:
     roles: tuple[Role, ...]
+    specs: dict = field(default_factory=dict, compare=False)
+    """The roles as written, so a pack can extend them."""
 
     @property
     def names(self) -> list[str]:
@@ -82,6 +86,32 @@ class Vocabulary:
                 return role.name
         return None
 
+    def extended(self, data: dict) -> Vocabulary:
+        """This vocabulary with a pack's `roles:`: titles and labels added to a
+        known role (its other settings may be restated), and new roles tried
+        before the known ones (a team's own part is the more specific reading)."""
+        specs = {name: dict(spec) for name, spec in self.specs.items()}
+        added: dict[str, dict] = {}
+        for name, spec in data.items():
+            if name in specs:
+                merged = specs[name]
+                for key in ("titles", "labels", "not_under"):
+                    if key in spec:
+                        merged[key] = list(merged.get(key, [])) + list(spec[key])
+                merged.update({k: v for k, v in spec.items() if k in ("summary", "top", "pseudo")})
+            else:
+                added[name] = dict(spec)
+        return compile_vocabulary({"roles": {**added, **specs}})
+
+    def apply(self, doc: Document) -> None:
+        """Read a parsed document again with this vocabulary (a pack's own)."""
+        body = doc.sections
+        top = doc.title.level + 1 if doc.title else min((s.level for s in body), default=2)
+        for section in body:
+            section.role = None
+        self.classify(body, top)
+        doc.foreign_lines = foreign_lines(body, doc.code_blocks)
+
     def label_role(self, label: str) -> str | None:
         """The role a bold label opening a paragraph names (`**Mission:**`), if any."""
         canonical = canonical_title(label)
@@ -97,6 +127,19 @@ def _alternatives(patterns: list[str] | None) -> re.Pattern[str] | None:
     return re.compile("|".join(f"(?:{p})" for p in patterns))
 
 
+def foreign_lines(sections: list[Section], code_blocks: list[CodeBlock]) -> frozenset[int]:
+    """Examples and templates of what to produce: not the protocol's voice."""
+    foreign: set[int] = set()
+    for section in sections:
+        if section.role == EXAMPLE:
+            foreign.update(range(section.line, section.end_line + 1))
+    for block in code_blocks:
+        info = block.info.split(maxsplit=1)
+        if info and info[0].lower() in EXAMPLE_INFO:
+            foreign.update(range(block.line, block.end_line + 1))
+    return frozenset(foreign)
+
+
 def compile_vocabulary(data: dict) -> Vocabulary:
     roles = []
     for name, spec in (data.get("roles") or {}).items():
@@ -109,7 +152,7 @@ def compile_vocabulary(data: dict) -> Vocabulary:
             pseudo=bool(spec.get("pseudo", True)),
             not_under=frozenset(spec.get("not_under", ())),
         ))
-    return Vocabulary(tuple(roles))
+    return Vocabulary(tuple(roles), dict(data.get("roles") or {}))
 
 
 @lru_cache(maxsize=1)

@@ -20,6 +20,22 @@ def _shown(value):
     return value
 
 
+def _roles_explained(looks_in) -> list[str]:
+    """What each role the rule selects is, from the role vocabulary: the rule
+    looks at parts by what they are, and this says what that is."""
+    from protolint.roles import shipped_vocabulary
+
+    specs = looks_in if isinstance(looks_in, list) else [looks_in]
+    named: list[str] = []
+    for spec in specs:
+        role = spec.get("role") if isinstance(spec, dict) else None
+        for name in [role] if isinstance(role, str) else list(role or []):
+            if name not in named:
+                named.append(name)
+    summaries = {r.name: r.summary for r in shipped_vocabulary().roles}
+    return [f"  role      {name}: {summaries.get(name, 'not in the role vocabulary')}" for name in named]
+
+
 def explain_rule(rule: Rule) -> str:
     if rule.form_bound:  # its parameters are templates, rendered per form item
         params = {k: rule.template[k] for k in rule.kind.parameters if k in rule.template}
@@ -34,6 +50,7 @@ def explain_rule(rule: Rule) -> str:
         f"  layer     {rule.layer}",
         f"  severity  {rule.severity}, weight {rule.weight:g}" + (", essential" if rule.essential else ""),
         f"  looks in  {json.dumps(looks_in, ensure_ascii=False)}",
+        *_roles_explained(looks_in),
         f"  check     {rule.kind.name} {json.dumps(params, ensure_ascii=False) if params else ''}".rstrip(),
         f"  message   {rule.message}",
     ]
