@@ -526,10 +526,10 @@ def test_form_9_with_its_role_corrected_stops_naming_the_rules_still_failing(tmp
     assert done.returncode == 1, done.stdout + done.stderr
     last = done.stdout.strip().splitlines()[-1]
     # No hooks and no handoff_command: no AUTOMATION HOOKS section, no completion announcement, and the
-    # cycle names both fields; the two core rules it cannot trace to a field are named with why.
+    # cycle names both fields; the core rules it cannot trace to a field are named with why.
     assert last.endswith("the form lacks what the pack requires; add: handoff_command, automation_hooks; "
-                         "2 other rule(s) still fail: core-L3-automation-fenced (no fix), "
-                         "core-L4-error-templates (no fix)")
+                         "3 other rule(s) still fail: core-L3-automation-fenced (no fix), "
+                         "core-L3-automation-hooks (no fix), core-L4-error-templates (no fix)")
     record = json.loads((tmp_path / "r.json").read_text())
     assert {o["rule"]: o["field"] for o in record["omissions"]} == {
         "blueprint-L4-completion": "handoff_command", "blueprint-L3-sections": "automation_hooks"}
