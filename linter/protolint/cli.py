@@ -23,7 +23,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 rules_app = typer.Typer(no_args_is_help=True, help="List and explain the rules of the packs.")
 app.add_typer(rules_app, name="rules")
 
-COMMANDS = {"check", "config", "cycle", "generate", "init", "rules", "schema"}
+COMMANDS = {"analyze", "check", "config", "cycle", "generate", "init", "rules", "schema"}
 
 
 class Format(str, Enum):
@@ -184,15 +184,68 @@ def check(
     raise typer.Exit(exit_code(run))
 
 
+class AnalysisFormat(str, Enum):
+    md = "md"
+    json = "json"
+
+
+@app.command()
+def analyze(
+    paths: Annotated[list[str], typer.Argument(help="Protocol files to analyse.")],
+    output: Annotated[Optional[Path], typer.Option(
+        "--output", "-o", help="A directory (one analysis-<name>.md per protocol) or, for one protocol, a file. "
+                               "Default: standard output.")] = None,
+    output_format: Annotated[AnalysisFormat, typer.Option("--format", "-f", help="md or json.")] = AnalysisFormat.md,
+    pack: PackOption = None,
+    form: FormOption = None,
+    project_root: ProjectRootOption = None,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
+) -> None:
+    """Write the meta-analysis of protocols: layer map with line references, diagram, coverage."""
+    from protolint.atomic import write_text_atomic
+    from protolint.report.analysis import render_json, render_markdown
+    from protolint.runner import Linter, UnreadableFile, read_protocol
+
+    configuration = _configuration(config, isolated, pack, None, None, form, project_root)
+    render = render_json if output_format is AnalysisFormat.json else render_markdown
+    into_directory = output is not None and (output.is_dir() or len(paths) > 1)
+    if into_directory and output.exists() and not output.is_dir():
+        _fail(f"{output}: not a directory (several protocols write one analysis each)")
+    failed = False
+    try:
+        linter = Linter(configuration=configuration)
+    except UserError as error:
+        _fail(error)
+    for name in paths:
+        try:
+            text = render(linter.analyze_text(read_protocol(Path(name)), name))
+        except (UserError, UnreadableFile) as error:
+            print(f"{name}: error: {error}", file=sys.stderr)
+            failed = True
+            continue
+        if output is None:
+            sys.stdout.write(text)
+            continue
+        target = output / f"analysis-{Path(name).stem}.{output_format.value}" if into_directory else output
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            write_text_atomic(target, text)
+        except OSError as error:
+            _fail(f"{target}: cannot write: {error.strerror or error}")
+        print(f"wrote {target}")
+    raise typer.Exit(2 if failed else 0)
+
+
 def _show_sections(paths: list[str]) -> None:
     from protolint.parsing import parse_document
     from protolint.report.sections import render_sections
-    from protolint.runner import read_protocol
+    from protolint.runner import UnreadableFile, read_protocol
 
     for name in paths:
         try:
             text = read_protocol(Path(name))
-        except UserError as error:
+        except UnreadableFile as error:
             _fail(f"{name}: {error}")
         sys.stdout.write(render_sections(parse_document(text, name)))
 

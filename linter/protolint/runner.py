@@ -211,6 +211,16 @@ class Linter:
         return check_document(doc, pack, self.inputs_for(pack, settings), baseline=self.baseline,
                               report_unused_suppressions=self.report_unused_suppressions)
 
+    def analyze_text(self, text: str, path: str = "<string>", settings: Settings | None = None):
+        """The meta-analysis of a protocol, on the same judgement as `check_text`."""
+        from protolint.analysis import analyze
+
+        settings = settings or self.settings_for(path)
+        doc = parse_document(text, path)
+        pack = self.packs_for(path, doc.title.title if doc.title else None, settings)
+        result = check_document(doc, pack, self.inputs_for(pack, settings), baseline=self.baseline)
+        return analyze(doc, pack, result)
+
     def run(self, paths: list[str]) -> Run:
         files, problems = collect_files(paths, self.configuration)
         run = Run(problems=problems)
