@@ -88,3 +88,15 @@ def test_cli_writes_one_analysis_per_protocol_and_names_a_file_it_cannot_read(tm
     data = json.loads(as_json.stdout)
     assert {c["layer"]: c["status"] for c in data["coverage"]} == {
         "L1": "captured", "L2": "captured", "L3": "captured", "L4": "captured"}
+
+
+@needs_corpus()
+def test_cycle_writes_the_analysis_beside_a_protocol_that_passes(tmp_path):
+    form = CORPUS / "forms" / "protocol-input-form-12-monitoring.yaml"
+    done = protolint("cycle", form, "-o", tmp_path / "12-monitoring.md")
+    assert done.returncode == 0, done.stdout + done.stderr
+    written = tmp_path / "analysis-12-monitoring.md"
+    assert f"wrote {written}" in done.stdout
+    assert written.read_text(encoding="utf-8").startswith(f"# Meta-Instruction Analysis: {tmp_path / '12-monitoring.md'}")
+    quiet = protolint("cycle", form, "-o", tmp_path / "other" / "12-monitoring.md", "--no-analysis")
+    assert quiet.returncode == 0 and not (tmp_path / "other" / "analysis-12-monitoring.md").exists()

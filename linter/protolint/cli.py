@@ -346,6 +346,9 @@ def cycle(
     project_root: Annotated[Optional[str], typer.Option(help="Where the automation scripts must exist.")] = None,
     unsafe_fixes: Annotated[bool, typer.Option("--unsafe-fixes", help="Let the fixers reorder sections.")] = False,
     force: Annotated[bool, typer.Option("--force", help="Overwrite an output file edited by hand.")] = False,
+    analysis: Annotated[bool, typer.Option(
+        "--analysis/--no-analysis",
+        help="When the protocol passes, write its meta-analysis beside it (analysis-<name>.md).")] = True,
 ) -> None:
     """Generate a protocol from FORM and refine it until every check passes; exit 0 pass, 1 stopped, 2 input error."""
     import json
@@ -382,12 +385,28 @@ def cycle(
                             regenerator=regenerator, project_root=root, unsafe=unsafe_fixes, path=str(target),
                             on_round=lambda r: print_round(console, r))
         write_protocol(target, outcome.text, force=force)
+        if analysis and outcome.passed:
+            written = _write_analysis(target, outcome.text, PROFILES[chosen].pack, form, root)
         if report:
             atomic_write(Path(report), (json.dumps(outcome.as_json(), indent=2) + "\n").encode("utf-8"))
     except UserError as error:
         _fail(error)
     print_outcome(console, outcome, str(target))
+    if analysis and outcome.passed:
+        console.print(f"wrote {written}", markup=False)
     raise typer.Exit(0 if outcome.passed else 1)
+
+
+def _write_analysis(protocol: Path, text: str, pack: str, form: str, root: Path | None) -> Path:
+    """The seeds' loop ends in the meta-analysis: generate → check → analyze."""
+    from protolint.atomic import write_text_atomic
+    from protolint.report.analysis import render_markdown
+    from protolint.runner import Linter
+
+    target = protocol.parent / f"analysis-{protocol.stem}.md"
+    linter = Linter([pack], form=form, project_root=root)
+    write_text_atomic(target, render_markdown(linter.analyze_text(text, str(protocol))))
+    return target
 
 
 def _write_baseline(path: str, run) -> None:
