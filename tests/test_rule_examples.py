@@ -13,6 +13,7 @@ import yaml
 from protolint.engine import Inputs, check_document
 from protolint.packs import PackLoader, RulePack
 from protolint.parsing import parse_document
+from protolint.workspace import Workspace
 
 _loader = PackLoader()
 # The project the examples' automation commands run in (for files_exist rules).
@@ -24,7 +25,12 @@ def _fails(rule, text: str) -> bool:
     alone = RulePack(name="alone", description="", source="", layers=_loader.load("core").layers,
                      threshold=0, rules=(rule,))
     form = yaml.safe_load(rule.examples["form"]) if "form" in rule.examples else None
-    result = check_document(parse_document(text, "example.md"), alone, Inputs(form, _project))
+    doc = parse_document(text, "example.md")
+    workspace = None
+    if rule.kind.needs_workspace:  # the example among the other protocols it names
+        others = [parse_document(body, name) for name, body in rule.examples.get("workspace", {}).items()]
+        workspace = Workspace.of([doc, *others])
+    result = check_document(doc, alone, Inputs(form, _project, workspace))
     return any(layer.lost for layer in result.layers)
 
 

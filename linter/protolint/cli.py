@@ -23,7 +23,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 rules_app = typer.Typer(no_args_is_help=True, help="List and explain the rules of the packs.")
 app.add_typer(rules_app, name="rules")
 
-COMMANDS = {"analyze", "check", "config", "cycle", "generate", "init", "rules", "schema"}
+COMMANDS = {"analyze", "check", "config", "cycle", "generate", "graph", "init", "rules", "schema"}
 
 
 class Format(str, Enum):
@@ -154,6 +154,9 @@ def check(
         metavar="FILE", help="Report only findings not recorded in this baseline.")] = None,
     write_baseline: Annotated[Optional[str], typer.Option(
         metavar="FILE", help="Record today's findings in this baseline file and exit 0.")] = None,
+    workspace: Annotated[bool, typer.Option(
+        "--workspace", help="Read the files together and add the cross-protocol rules (inputs, outputs, "
+                            "handoffs and numbers must agree across protocols).")] = False,
     show_sections: Annotated[bool, typer.Option(
         "--show-sections", help="Print how each file was read (every section, its line span and role) instead of checking it.")] = False,
 ) -> None:
@@ -170,7 +173,7 @@ def check(
     try:
         from protolint.baseline import Baseline
         linter = Linter(configuration=configuration, baseline=Baseline.load(baseline) if baseline else None,
-                        report_unused_suppressions=report_unused_suppressions)
+                        report_unused_suppressions=report_unused_suppressions, workspace=workspace)
         if fix or diff:
             changed = _apply_fixes(linter, paths, write=not diff, unsafe=unsafe_fixes)
             if diff:
@@ -235,6 +238,41 @@ def analyze(
             _fail(f"{target}: cannot write: {error.strerror or error}")
         print(f"wrote {target}")
     raise typer.Exit(2 if failed else 0)
+
+
+class GraphFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+    json = "json"
+
+
+@app.command()
+def graph(
+    paths: Annotated[list[str], typer.Argument(help="Protocol files or directories of one workflow.")],
+    output_format: Annotated[GraphFormat, typer.Option("--format", "-f", help="mermaid, dot or json.")] = GraphFormat.mermaid,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
+) -> None:
+    """Draw the workflow: protocols as nodes, artifact handoffs as edges, broken ones dashed."""
+    from protolint.parsing import parse_document
+    from protolint.report.graph import FORMATS
+    from protolint.runner import UnreadableFile, collect_files, read_protocol
+    from protolint.workspace import Workspace
+
+    configuration = _configuration(config, isolated, None, None, None, None, None)
+    try:
+        files, problems = collect_files(paths, configuration)
+    except UserError as error:
+        _fail(error)
+    for problem in problems:
+        print(f"{problem.path}: error: {problem.message}", file=sys.stderr)
+    docs = []
+    for path in files:
+        try:
+            docs.append(parse_document(read_protocol(path), str(path)))
+        except UnreadableFile as error:
+            print(f"{path}: error: {error}", file=sys.stderr)
+    sys.stdout.write(FORMATS[output_format.value](Workspace.of(docs)))
 
 
 def _show_sections(paths: list[str]) -> None:

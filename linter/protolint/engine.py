@@ -112,6 +112,8 @@ class Inputs:
 
     form: dict[str, Any] | None = None
     project_root: Path | None = None
+    workspace: Any = None
+    """The run's protocols read together (`--workspace`): a protolint.workspace.Workspace."""
 
 
 def check_document(doc: Document, pack: RulePack, inputs: Inputs = Inputs(), *,
@@ -168,10 +170,13 @@ def _run(rule: Rule, doc: Document, inputs: Inputs) -> Outcome:
         return Outcome(rule, skipped="needs the input form: give --form FORM")  # summed up in the report
     if rule.kind.needs_project_root and inputs.project_root is None:
         return Outcome(rule, skipped="needs the project root: give --project-root DIR")
+    if rule.kind.needs_workspace and inputs.workspace is None:
+        return Outcome(rule, skipped="needs the other protocols: check a directory with --workspace")
     outcome = Outcome(rule)
     for label, params, selector in _checks(rule, inputs):
         scope = selector.resolve(doc)
         scope.project_root = inputs.project_root
+        scope.workspace = inputs.workspace
         if scope.missing and not rule.kind.reports_missing_sections:
             outcome.blocked_by.extend(m for m in scope.missing if m not in outcome.blocked_by)
             continue

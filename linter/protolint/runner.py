@@ -110,8 +110,10 @@ class Linter:
     def __init__(self, pack_refs: list[str] | None = None, loader: PackLoader | None = None, *,
                  form: str | Path | None = None, project_root: str | Path | None = None,
                  baseline: Baseline | None = None, report_unused_suppressions: bool = False,
-                 configuration: Configuration | None = None):
+                 configuration: Configuration | None = None, workspace: bool = False):
         self.loader = loader or PackLoader()
+        self.workspace = workspace
+        """Read the files of a run together and add the cross-protocol rules (`--workspace`)."""
         self.baseline = baseline
         self.report_unused_suppressions = report_unused_suppressions
         self.configuration = configuration or Configuration(isolated=True, overrides={
@@ -205,10 +207,16 @@ class Linter:
         return self._selected[key]
 
     def check_text(self, text: str, path: str = "<string>", settings: Settings | None = None) -> Result:
-        settings = settings or self.settings_for(path)
-        doc = parse_document(text, path)
-        pack = self.packs_for(path, doc.title.title if doc.title else None, settings)
-        return check_document(doc, pack, self.inputs_for(pack, settings), baseline=self.baseline,
+        return self._check(parse_document(text, path), settings or self.settings_for(path))
+
+    def _check(self, doc, settings: Settings, workspace=None) -> Result:
+        pack = self.packs_for(doc.path, doc.title.title if doc.title else None, settings)
+        inputs = self.inputs_for(pack, settings)
+        if workspace is not None:
+            if "workspace" not in pack.lineage:
+                pack = combine([pack, self.loader.load("workspace")])
+            inputs = replace(inputs, workspace=workspace)
+        return check_document(doc, pack, inputs, baseline=self.baseline,
                               report_unused_suppressions=self.report_unused_suppressions)
 
     def analyze_text(self, text: str, path: str = "<string>", settings: Settings | None = None):
@@ -224,14 +232,20 @@ class Linter:
     def run(self, paths: list[str]) -> Run:
         files, problems = collect_files(paths, self.configuration)
         run = Run(problems=problems)
+        read = []
         for path in files:
             try:
-                text = read_protocol(path)
+                read.append((path, read_protocol(path)))
             except UnreadableFile as error:
                 run.problems.append(Problem(str(path), str(error), error.line, error.column))
-                continue
+        docs = [(path, parse_document(text, str(path))) for path, text in read]  # each file parsed once
+        workspace = None
+        if self.workspace:
+            from protolint.workspace import Workspace
+            workspace = Workspace.of([doc for _, doc in docs])
+        for path, doc in docs:
             settings = self.settings_for(str(path))
-            run.results.append(self.check_text(text, str(path), settings))
+            run.results.append(self._check(doc, settings, workspace))
             run.settings[str(path)] = settings
         return run
 

@@ -30,6 +30,9 @@ class Scope:
     """Canonical titles of sections the selector needed and the document lacks."""
     project_root: Path | None = None
     """For kinds that look for files the protocol names (`needs_project_root`)."""
+    workspace: Any = None
+    """The other protocols of the run, for kinds that check claims across them
+    (`needs_workspace`; a protolint.workspace.Workspace)."""
 
 
 @dataclass(slots=True)
@@ -60,6 +63,7 @@ class CheckKind:
     """True for kinds that report absent sections themselves (`present`,
     `sections`); other kinds are not run when their section is absent."""
     needs_project_root: bool = False
+    needs_workspace: bool = False
 
 
 REGISTRY: dict[str, CheckKind] = {}
@@ -72,7 +76,8 @@ def check(name: str, parameters: dict[str, Any] | None = None, required: Iterabl
           requires_one_of: Iterable[str] = (),
           prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
           reports_missing_sections: bool = False,
-          needs_project_root: bool = False) -> Callable[[CheckFunction], CheckFunction]:
+          needs_project_root: bool = False,
+          needs_workspace: bool = False) -> Callable[[CheckFunction], CheckFunction]:
     def register(function: CheckFunction) -> CheckFunction:
         known = REGISTRY.get(name)
         if known and (known.function.__module__, known.function.__qualname__) != \
@@ -80,7 +85,7 @@ def check(name: str, parameters: dict[str, Any] | None = None, required: Iterabl
             raise ValueError(f"check kind {name!r} is already registered by {known.function.__module__}")
         REGISTRY[name] = CheckKind(name, function, parameters or {}, tuple(required),
                                    tuple(requires_one_of), prepare, reports_missing_sections,
-                                   needs_project_root)
+                                   needs_project_root, needs_workspace)
         return function
     return register
 
@@ -96,5 +101,5 @@ def locate(node: Node, offset: int) -> tuple[int, int]:
 def load_builtin_checks() -> dict[str, CheckKind]:
     """The shipped kinds (their modules imported once); plugin kinds share the
     registry but not this list, so the shipped pack schema stays built-ins only."""
-    from protolint.checks import presence, references, structure, text  # noqa: F401
+    from protolint.checks import presence, references, structure, text, workspace  # noqa: F401
     return {name: kind for name, kind in REGISTRY.items() if kind.function.__module__.startswith(f"{__name__}.")}
