@@ -429,9 +429,9 @@ def cycle(
             atomic_write(Path(report), (json.dumps(outcome.as_json(), indent=2) + "\n").encode("utf-8"))
     except UserError as error:
         _fail(error)
-    print_outcome(console, outcome, str(target))
     if analysis and outcome.passed:
         console.print(f"wrote {written}", markup=False)
+    print_outcome(console, outcome, str(target))
     raise typer.Exit(0 if outcome.passed else 1)
 
 

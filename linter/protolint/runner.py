@@ -232,22 +232,29 @@ class Linter:
     def run(self, paths: list[str]) -> Run:
         files, problems = collect_files(paths, self.configuration)
         run = Run(problems=problems)
-        read = []
-        for path in files:
-            try:
-                read.append((path, read_protocol(path)))
-            except UnreadableFile as error:
-                run.problems.append(Problem(str(path), str(error), error.line, error.column))
-        docs = [(path, parse_document(text, str(path))) for path, text in read]  # each file parsed once
-        workspace = None
-        if self.workspace:
+        if self.workspace:  # every file parsed once and kept: the rules read them together
             from protolint.workspace import Workspace
+            docs = [(path, parse_document(text, str(path))) for path, text in self._texts(files, run)]
             workspace = Workspace.of([doc for _, doc in docs])
-        for path, doc in docs:
+            for path, doc in docs:
+                settings = self.settings_for(str(path))
+                run.results.append(self._check(doc, settings, workspace))
+                run.settings[str(path)] = settings
+            return run
+        for path, text in self._texts(files, run):  # one file at a time: memory stays flat
             settings = self.settings_for(str(path))
-            run.results.append(self._check(doc, settings, workspace))
+            run.results.append(self.check_text(text, str(path), settings))
             run.settings[str(path)] = settings
         return run
+
+    @staticmethod
+    def _texts(files: list[Path], run: Run):
+        """Each file's text, in order; an unreadable one becomes a problem of the run."""
+        for path in files:
+            try:
+                yield path, read_protocol(path)
+            except UnreadableFile as error:
+                run.problems.append(Problem(str(path), str(error), error.line, error.column))
 
 
 def _at_setting(settings: Settings, key: str, problem: str) -> UserError:

@@ -112,17 +112,19 @@ def _names(text: str) -> list[str]:
 class Workspace:
     protocols: list[ProtocolFacts]
     by_number: dict[str, list[ProtocolFacts]] = field(default_factory=dict)
+    by_path: dict[str, ProtocolFacts] = field(default_factory=dict)
 
     @classmethod
     def of(cls, docs: list[Document]) -> Workspace:
         workspace = cls([facts_of(doc) for doc in docs])
         for facts in workspace.protocols:
+            workspace.by_path[facts.path] = facts
             if facts.number is not None:
                 workspace.by_number.setdefault(facts.number, []).append(facts)
         return workspace
 
     def facts(self, path: str) -> ProtocolFacts | None:
-        return next((p for p in self.protocols if p.path == path), None)
+        return self.by_path.get(path)
 
     def edges(self) -> list[tuple[str, str, tuple[str, ...], bool]]:
         """(from, to, artifacts, dangling) for every handoff of artifacts: an

@@ -14,7 +14,7 @@ from protolint.workspace import facts_of, normal_number, protocol_number, sort_k
 
 _EVIDENCE_DIR = re.compile(r"\.artifacts/protocol-([0-9]+[A-Za-z]?)/")
 _WRITES = re.compile(r"(?i)\b(evidence|stor(e|ed|age)|sav(e|ed)|writ(e|es|ten)|archiv\w*|generat\w*|produc\w*)\b")
-_READS = re.compile(r"(?i)\b(from|inputs?|upstream|prerequisites?|load\w*|read\w*|review\w*|consum\w*|receiv\w*)\b")
+_READS = re.compile(r"(?i)\b(from|inputs?|upstream|prerequisites?|load\w*|read(s|ing)?|review\w*|consum\w*|receiv\w*)\b")
 
 
 @check("workspace_refs", parameters={
