@@ -76,3 +76,16 @@ def test_the_corpus_workflow_has_the_broken_links_recorded_in_the_docs():
     for _, rule, _ in found:
         counts[rule] = counts.get(rule, 0) + 1
     assert counts == {"ws-L3-input-sources": 36, "ws-L3-input-order": 29, "ws-L3-own-number": 2}
+
+
+def test_the_configuration_can_ask_for_the_workspace(tmp_path):
+    from conftest import init_repository
+    import shutil
+
+    project = init_repository(tmp_path / "project")
+    for path in BROKEN.glob("*.md"):
+        shutil.copy(path, project / path.name)
+    (project / "protolint.yaml").write_text("workspace: true\npacks: [core]\n", encoding="utf-8")
+    done = protolint("check", ".", "--format", "json", cwd=project)
+    rules = {f["rule"] for file in json.loads(done.stdout)["files"] for f in file["findings"]}
+    assert "ws-L3-unique-number" in rules

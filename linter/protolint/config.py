@@ -88,11 +88,13 @@ class Settings:
     include: tuple[str, ...] = DEFAULT_INCLUDE
     exclude: tuple[str, ...] = ALWAYS_EXCLUDED
     respect_gitignore: bool = True
+    workspace: bool = False
+    """Read the files of a run together and add the cross-protocol rules."""
     per_file: tuple[PerFile, ...] = ()
     origins: Mapping[str, tuple[Origin, ...]] = field(default_factory=dict)
 
     SHOWN = ("packs", "form", "project_root", "fail_on", "min_score", "enable", "disable",
-             "include", "exclude", "respect_gitignore")
+             "include", "exclude", "respect_gitignore", "workspace")
 
     def origin(self, key: str) -> str:
         return " + ".join(map(str, self.origins.get(key, (DEFAULT,))))

@@ -113,7 +113,8 @@ class Linter:
                  configuration: Configuration | None = None, workspace: bool = False):
         self.loader = loader or PackLoader()
         self.workspace = workspace
-        """Read the files of a run together and add the cross-protocol rules (`--workspace`)."""
+        """Read the files of a run together and add the cross-protocol rules (`--workspace`;
+        `workspace: true` in the configuration of the paths named does the same)."""
         self.baseline = baseline
         self.report_unused_suppressions = report_unused_suppressions
         self.configuration = configuration or Configuration(isolated=True, overrides={
@@ -232,7 +233,8 @@ class Linter:
     def run(self, paths: list[str]) -> Run:
         files, problems = collect_files(paths, self.configuration)
         run = Run(problems=problems)
-        if self.workspace:  # every file parsed once and kept: the rules read them together
+        together = self.workspace or bool(paths) and all(self.configuration.for_file(p).workspace for p in paths)
+        if together:  # every file parsed once and kept: the rules read them together
             from protolint.workspace import Workspace
             docs = [(path, parse_document(text, str(path))) for path, text in self._texts(files, run)]
             workspace = Workspace.of([doc for _, doc in docs])
