@@ -186,13 +186,6 @@ class Document:
                 picked.append(section)
         return picked
 
-    def own_text(self, line: int, end_line: int) -> str:
-        """The text of a span with foreign lines (examples, templates) blanked."""
-        if not self.foreign_lines:
-            return self.text_of(line, end_line)
-        return "\n".join("" if n in self.foreign_lines else text
-                         for n, text in enumerate(self.lines[line - 1:end_line], start=line))
-
     @property
     def root(self) -> Node:
         return Node(1, max(len(self.lines), 1), "\n".join(self.lines))

@@ -144,11 +144,7 @@ class Selector:
     def _own(self, doc: Document, node: Node) -> Node:
         """A span's text with the lines this selector does not read blanked."""
         excluded = self._excluded(doc)
-        if not excluded:
-            return node
-        text = "\n".join("" if n in excluded else line
-                         for n, line in enumerate(doc.lines[node.line - 1:node.end_line], start=node.line))
-        return Node(node.line, node.end_line, text)
+        return _blanked(node, doc, excluded) if excluded else node
 
     def _voice(self, doc: Document, nodes: list[Node]) -> list[Node]:
         """Only the protocol's own voice: an example's gate is not the protocol's gate."""
