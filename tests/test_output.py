@@ -101,3 +101,23 @@ def test_an_unwritable_place_is_a_user_error(tmp_path):
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(UserError, match="cannot write"):
         write_protocol(blocker / "p.md", "# one\n")
+
+
+def test_an_atomic_write_to_a_device_or_pipe_writes_through_it(tmp_path):
+    """`--output /dev/null` must not replace the device with a regular file."""
+    import os
+    import stat
+    import threading
+
+    from protolint.atomic import write_text_atomic
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_text(encoding="utf-8")))
+    reader.start()
+    write_text_atomic(pipe, "report\n")
+    reader.join(timeout=10)
+    assert received == ["report\n"] and stat.S_ISFIFO(pipe.stat().st_mode)
+    write_text_atomic(Path(os.devnull), "discarded\n")
+    assert stat.S_ISCHR(Path(os.devnull).stat().st_mode)

@@ -7,6 +7,7 @@ directory, flushed to disk, then renamed over the target."""
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -14,11 +15,17 @@ from pathlib import Path
 def atomic_write(path: Path, data: bytes) -> None:
     """Replace `path` with `data` in one step.  The new file keeps the mode of
     the one it replaces, or gets the usual one for a new file (0666 less the
-    umask), not mkstemp's 0600."""
+    umask), not mkstemp's 0600.  A target that is not a regular file (a device
+    such as /dev/null or /dev/stdout, a pipe) is written to, never replaced."""
     try:
-        mode = path.stat().st_mode & 0o777
+        status = path.stat()
+        mode = status.st_mode & 0o777
     except FileNotFoundError:
-        mode = 0o666 & ~_umask()
+        status, mode = None, 0o666 & ~_umask()
+    if status is not None and not stat.S_ISREG(status.st_mode):
+        with open(path, "wb") as handle:
+            handle.write(data)
+        return
     descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(descriptor, "wb") as handle:
