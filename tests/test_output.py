@@ -105,9 +105,8 @@ def test_an_unwritable_place_is_a_user_error(tmp_path):
 
 def test_an_atomic_write_to_a_device_or_pipe_writes_through_it(tmp_path):
     """`--output /dev/null` must not replace the device with a regular file."""
-    import os
-    import stat
     import threading
+    from pathlib import Path
 
     from protolint.atomic import write_text_atomic
 
