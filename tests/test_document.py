@@ -118,3 +118,12 @@ def test_any_text_builds_a_consistent_document(text):
     for parent in doc.sections:
         for child in parent.children:
             assert parent.line < child.line <= child.end_line <= parent.end_line
+
+
+def test_lone_carriage_returns_are_line_breaks_for_the_api_too():
+    from protolint.runner import Linter
+
+    text = "# PROTOCOL 1: X\r## AI ROLE\rYou are a **Release Manager**.\r\r- a\r  b\r"
+    doc = parse_document(text)
+    assert [(s.title, s.line) for s in doc.sections] == [("AI ROLE", 2)]
+    assert Linter(["core"]).check_text(text, "x.md").findings  # judged, no IndexError

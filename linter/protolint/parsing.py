@@ -105,7 +105,9 @@ def parse_directive(body: str, line: int, column: int, end_line: int) -> Directi
 
 
 def parse_document(text: str, path: str = "<string>") -> Document:
-    lines = text.split("\n")
+    # markdown-it reads a lone CR as a line break; so must the line index (an
+    # editor or agent integration hands over text as it is)
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
     front_matter = _split_front_matter(lines)
