@@ -133,7 +133,8 @@ def form_strings(data: dict) -> list[str]:
         for item in phase["evidence_collection"]:
             strings += [item["evidence_item"], item["storage_location"]]
     for hook in data["automation_hooks"]:
-        strings += [hook["hook_name"], hook.get("trigger_point", ""), hook["command"], hook.get("expected_output", "")]
+        strings += [hook["hook_name"], hook.get("trigger_point", ""), hook["command"], hook.get("expected_output", ""),
+                    hook.get("purpose", "")]
     for error in data["error_handling"]:
         strings += [error["error_type"], error["error_message_template"], error["recovery_steps"]]
     for prompt in data["validation_prompts"]:
@@ -423,3 +424,56 @@ def test_the_next_protocol_comes_from_phase_in_workflow_when_the_form_names_no_o
     assert "@apply" not in handoff and "[PROTOCOL COMPLETE]" not in handoff
     silent = with_data(form, phase_in_workflow="Immediately after production deployment, before operations.")
     assert "hand off to" not in render(silent)
+
+
+# --- Every layout the project's forms are written in.
+
+DOCUMENTATION_FORM = FORMS / "protocol-input-form-16-documentation.yaml"
+INTEGRATION_FORM = FORMS / "protocol-input-form-9-integration.yaml"
+
+
+@pytest.mark.parametrize("path, layout", [
+    (EXECUTION_FORM, "current"), (MANAGEMENT_FORM, "communication_protocols"),
+    (INTEGRATION_FORM, "integration_* + communication_templates"),
+    (DOCUMENTATION_FORM, "integration_* pairs + communication_protocols + handoff_checklist")])
+def test_each_layout_is_recognised_and_named(path, layout, tmp_path):
+    assert load_form(path).layout == layout
+    result = generate_cli(path, "-o", tmp_path / "p.md", cwd=tmp_path)
+    assert result.returncode == 0 and result.stderr == f"{path}: form layout: {layout}\n"
+
+
+def test_the_documentation_layout_is_read_field_by_field():
+    data = load_form(DOCUMENTATION_FORM).data
+    assert data["inputs_from"][0] == {"protocol": "1-create-prd", "artifacts_consumed": "final PRD updates, acceptance criteria"}
+    assert data["outputs_to"][1] == {"protocol": "18-maintenance-support",
+                                     "artifacts_provided": "feedback backlog, knowledge inventory"}
+    assert data["error_handling"][0] == {
+        "error_type": "MissingSourceArtifact",
+        "error_message_template": "[ERROR] Required source artifact not located for documentation scope.",
+        "recovery_steps": "Engage upstream owner, update inventory, rerun gap analysis."}
+    # A hook known by its purpose is named after its script; the handoff checklist is the completion checklist.
+    assert [h["hook_name"] for h in data["automation_hooks"]] == [
+        "audit_doc_gaps.py", "generate_doc_portal.py", "verify_doc_accuracy.py", "schedule_enablement.py"]
+    assert data["automation_hooks"][0]["purpose"] == "Identify missing source artifacts before drafting."
+    assert data["completion_checklist"][0] == "Source inventory reconciled with gaps resolved."
+
+
+def test_a_hook_needs_a_name_or_a_purpose(tmp_path):
+    form = tmp_path / "form.yaml"
+    form.write_text(EXECUTION_FORM.read_text(encoding="utf-8").replace('- hook_name: "release_readiness_check"',
+                                                                         '- expected_output: "unnamed"'), encoding="utf-8")
+    with pytest.raises(FormError, match=r"automation_hooks\[\d\]\.hook_name is missing"):
+        load_form(form)
+
+
+def test_the_title_keeps_the_name_the_forms_header_gives_it():
+    assert render(load_form(DOCUMENTATION_FORM)).startswith(
+        "# PROTOCOL 16: DOCUMENTATION & KNOWLEDGE TRANSFER (KNOWLEDGE MANAGEMENT COMPLIANT)\n")
+
+
+def test_gate_summary_criteria_appear_where_they_name_something_the_gate_does_not():
+    gates = section(render(load_form(INTEGRATION_FORM)), "## 4. QUALITY GATES")
+    # "Scope reconciled, environment validated." only rewords gate 1; gate 2's summary adds "passing".
+    assert gates.count("**Also (gate summary):**") == 2
+    assert "- **Also (gate summary):** Contract validation configured and passing." in gates
+    assert "Scope reconciled, environment validated." not in gates

@@ -159,7 +159,7 @@ def _template_line(error: BaseException, template: Path) -> str:
 
 def context(form: Form) -> dict[str, Any]:
     data = form.data
-    phases = [_phase(p) for p in data["phases"]]
+    phases = [_phase(p, data.get("quality_gates_summary") or []) for p in data["phases"]]
     hooks = [_hook(h, phases) for h in data["automation_hooks"]]
     for phase in phases:
         phase["hooks"] = [h for h in hooks if any(p is phase for p in h["phases"])]
@@ -220,15 +220,26 @@ def protocol_label(reference: str) -> str:
 
 
 def _title_name(form: Form) -> str:
-    """`technical-design-architecture` → `TECHNICAL DESIGN ARCHITECTURE`."""
+    """`technical-design-architecture` → `TECHNICAL DESIGN ARCHITECTURE`, or the
+    name the form's header comment spells with the same words
+    (`Technical Design & Architecture` → `TECHNICAL DESIGN & ARCHITECTURE`)."""
     stem = form.slug[len(form.number) + 1:]
-    return " ".join(stem.replace("_", "-").split("-")).upper()
+    words = stem.replace("_", "-").split("-")
+    for name in form.header_names:
+        if [w for w in _WORD.findall(name.lower()) if w != "and"] == [w.lower() for w in words if w]:
+            return name.upper()
+    return " ".join(words).upper()
 
 
-def _phase(raw: dict) -> dict[str, Any]:
-    """The form's phase; each step also lists the evidence it names."""
+def _phase(raw: dict, gates_summary: list[dict]) -> dict[str, Any]:
+    """The form's phase; each step also lists the evidence it names, and the gate
+    the criteria `quality_gates_summary` gives it where they name something its
+    own criteria do not (a summary that only rewords them adds nothing)."""
     steps = [{**step, "evidence": _evidence_named_in(step, raw["evidence_collection"])} for step in raw["steps"]]
-    return {**raw, "steps": steps}
+    gate = raw["quality_gate"]
+    summary = next((g.get("criteria") or "" for g in gates_summary if g["gate_name"] == gate["gate_name"]), "")
+    differs = _stems(summary) - _stems(gate["criteria"])
+    return {**raw, "steps": steps, "quality_gate": {**gate, "summary_criteria": summary if differs else ""}}
 
 
 def _evidence_named_in(step: dict, evidence: list[dict]) -> list[str]:
@@ -275,6 +286,11 @@ def _phases_of_hook(hook: dict, phases: list[dict]) -> list[dict]:
 
 def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _FILLER}
+
+
+def _stems(text: str) -> set[str]:
+    """Words cut to five letters, so `validated` and `validation` are one."""
+    return {w[:5] for w in _words(text)}
 
 
 def _rollback(phase: dict, hooks: list[dict]) -> dict[str, Any] | None:
