@@ -246,13 +246,63 @@ def test_steps_state_what_the_form_states_and_nothing_else():
     assert "> \"[COMMUNICATION] Publishing release summary and stakeholder updates...\"" in guideline
 
 
-def test_step_evidence_only_where_the_step_names_it():
+def test_step_evidence_where_the_step_names_it_and_every_item_with_one_action():
     text = render(load_form(MANAGEMENT_FORM), "release-management")
     step = section(text, "### STEP 1: Release Readiness & Approval Confirmation")
     # "Stop until release-approvals.json contains all required approvals" names the file.
     approvals = step.split("2. **`[MUST]` Validate Governance Approvals:**")[1].split("3. **")[0]
     assert "* **Evidence:** `.artifacts/deployment/release-approvals.json`" in approvals
-    assert step.count("* **Evidence:**") == 1
+    for phase in load_form(MANAGEMENT_FORM).data["phases"]:
+        actions = section(text, f"### STEP {phase['phase_number']}: {phase['phase_name']}").split("**Evidence Collection:**")[0]
+        for item in phase["evidence_collection"]:
+            assert actions.count(f"`{item['storage_location']}`") == 1, item
+
+
+def action(text: str, phase: str, number: int) -> str:
+    """The lines of the numbered action `number` in the workflow STEP `phase`."""
+    step = section(text, phase).split("**Evidence Collection:**")[0]
+    return re.split(r"\n\d+\. \*\*", step)[number]
+
+
+def test_evidence_by_name_then_hook_output_then_stems_then_order():
+    text = render(load_form(DOCUMENTATION_FORM))
+    evidence = lambda phase, number: re.findall(r"\* \*\*Evidence:\*\* (.*)", action(text, phase, number))
+    inventory = "### STEP 1: Knowledge Inventory and Scope Confirmation"
+    assert evidence(inventory, 1) == ["`.artifacts/documentation/source-inventory.json`"]  # stems: source inventory
+    assert "gap-analysis.json`" in evidence(inventory, 2)[0]  # its halt condition names "Gap analysis"
+    drafting = "### STEP 2: Drafting, Consolidation, and Tooling Setup"
+    assert evidence(drafting, 1) == ["`docs/ or .artifacts/documentation/drafts/`"]  # the hook it runs writes docs/
+    assert evidence(drafting, 3) == ["`.artifacts/documentation/media-manifest.json`"]  # one item per action: by order
+    publication = "### STEP 4: Publication, Enablement, and Handoff"
+    assert evidence(publication, 2) == ["`.artifacts/documentation/enablement-summary.md`"]
+
+
+def test_hook_commands_run_inside_the_action_and_failure_hooks_after_the_gate():
+    text = render(load_form(FORMS / "protocol-input-form-11-deployment.yaml"), "generic")
+    checks = action(text, "### STEP 3: Production Deployment and Immediate Monitoring", 3)
+    assert "* **Run `collect_perf.py`:**\n     ```bash\n     python scripts/collect_perf.py" in checks
+    assert "```\n     [AUTOMATION] scripts/collect_perf.py executed: {status}\n     ```" in checks
+    production = section(text, "### STEP 3: Production Deployment and Immediate Monitoring")
+    # "Phase 3 failure handling": run when the gate fails, never as a step of a normal run.
+    assert "If the gate fails, run `rollback_backend.sh` (Phase 3 failure handling; see QUALITY GATES):" in production
+    assert "* **Run `rollback_backend.sh`" not in production
+    # "Phase 2 and Phase 3 deployments" names two actions of Phase 3 equally: listed with its trigger.
+    assert "Also in this step, run `deploy_backend.sh` (when: Phase 2 and Phase 3 deployments):" in production
+
+
+def test_a_validation_prompt_is_asked_where_its_context_says():
+    text = render(load_form(FORMS / "protocol-input-form-11-deployment.yaml"), "generic")
+    health = action(text, "### STEP 4: Release Review and Documentation", 1)
+    assert "* **Then ask (After health window):**\n     ```\n     [RELEASE COMPLETE] Health window passed." in health
+
+
+def test_one_start_message_per_phase():
+    text = render(load_form(FORMS / "protocol-input-form-11-deployment.yaml"), "generic")
+    workflow = section(text, "## 2. PRODUCTION DEPLOYMENT WORKFLOW")
+    for number in range(1, 5):
+        assert len(re.findall(rf"\[PHASE {number} START\]", workflow)) == 1, number
+    # Phase 3's start is its second action's; the form's start template is not a second one.
+    assert "[PHASE 3 START] - Production Deployment and Immediate Monitoring..." not in text
 
 
 def test_rollback_procedure_only_where_the_form_calls_for_rollback():

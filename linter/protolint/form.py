@@ -260,6 +260,8 @@ def _announcements(raw: dict, phases: list[dict]) -> list[str]:
         lines = []
         for phase in phases:
             for key in ("phase_start_template", "phase_complete_template"):
+                if key == "phase_start_template" and _opens_itself(phase):
+                    continue  # one start message per phase: the action's own
                 if templates.get(key):
                     lines.append(templates[key].replace("{N}", str(phase["phase_number"]))
                                  .replace("{phase_name}", phase["phase_name"]))
@@ -268,6 +270,12 @@ def _announcements(raw: dict, phases: list[dict]) -> list[str]:
         return lines
     communication = raw.get("communication_protocols") or raw.get("communication_templates") or {}
     return list(communication.get("status_announcements", []))
+
+
+def _opens_itself(phase: dict) -> bool:
+    """One of the phase's actions announces its start (`[PHASE 2 START] - …`)."""
+    said = " ".join(step.get("communication_template") or "" for step in phase["steps"])
+    return bool(re.search(rf"(?i)\bPHASE\s+{re.escape(str(phase['phase_number']))}\s+START\b", said))
 
 
 def _error_entry(entry: dict | str) -> dict[str, str]:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from protolint.errors import UserError
 from protolint.form import Form
+from protolint.placement import hook_outputs, place, stems
 
 if TYPE_CHECKING:
     from protolint.packs import RulePack
@@ -161,6 +162,9 @@ def context(form: Form) -> dict[str, Any]:
     data = form.data
     phases = [_phase(p, data.get("quality_gates_summary") or []) for p in data["phases"]]
     hooks = [_hook(h, phases) for h in data["automation_hooks"]]
+    templates = form.raw.get("announcements")
+    status = templates.get("automation_status_template") or "" if isinstance(templates, dict) else ""
+    placed = place(phases, hooks, data["validation_prompts"], data["announcements"], status)
     for phase in phases:
         phase["hooks"] = [h for h in hooks if any(p is phase for p in h["phases"])]
         phase["rollback"] = _rollback(phase, phase["hooks"])
@@ -183,6 +187,7 @@ def context(form: Form) -> dict[str, Any]:
         "hooks": hooks,
         "archives": archives,
         "next_protocol": next_protocol,
+        "handoff_prompts": placed["prompts"],
         "sections": {name: position for position, name in enumerate(written, 1)},
     }
 
@@ -232,26 +237,14 @@ def _title_name(form: Form) -> str:
 
 
 def _phase(raw: dict, gates_summary: list[dict]) -> dict[str, Any]:
-    """The form's phase; each step also lists the evidence it names, and the gate
-    the criteria `quality_gates_summary` gives it where they name something its
-    own criteria do not (a summary that only rewords them adds nothing)."""
-    steps = [{**step, "evidence": _evidence_named_in(step, raw["evidence_collection"])} for step in raw["steps"]]
+    """The form's phase, its gate with the criteria `quality_gates_summary` gives
+    it where they name something its own criteria do not (a summary that only
+    rewords them adds nothing)."""
+    steps = [dict(step) for step in raw["steps"]]
     gate = raw["quality_gate"]
     summary = next((g.get("criteria") or "" for g in gates_summary if g["gate_name"] == gate["gate_name"]), "")
-    differs = _stems(summary) - _stems(gate["criteria"])
+    differs = stems(summary) - stems(gate["criteria"])
     return {**raw, "steps": steps, "quality_gate": {**gate, "summary_criteria": summary if differs else ""}}
-
-
-def _evidence_named_in(step: dict, evidence: list[dict]) -> list[str]:
-    """The phase's evidence this step names (by file name or by the item's own words)."""
-    text = " ".join(step.get(k) or "" for k in ("action_title", "instructions", "communication_template",
-                                                   "halt_condition")).lower()
-    named = []
-    for item in evidence:
-        file_name = PurePosixPath(item["storage_location"]).name.lower()
-        if (file_name and file_name in text) or item["evidence_item"].lower() in text:
-            named.append(item["storage_location"])
-    return named
 
 
 def _hook(raw: dict, phases: list[dict]) -> dict[str, Any]:
@@ -264,18 +257,24 @@ def _hook(raw: dict, phases: list[dict]) -> dict[str, Any]:
 
 def _phases_of_hook(hook: dict, phases: list[dict]) -> list[dict]:
     """The phases a hook runs in: the ones its trigger names (`Phase 2 …`); else
-    the one phase whose evidence its command writes; else the one phase whose
-    name and step titles share the most words with the trigger; else none."""
+    the one phase whose evidence its command writes (`--output PATH`), else the
+    one whose evidence it mentions; else the one phase whose name and step titles
+    share the most words with its trigger or purpose; else none."""
     by_number = {str(p["phase_number"]): p for p in phases}
     named = [by_number[n] for n in dict.fromkeys(_PHASE_REF.findall(hook.get("trigger_point") or ""))
              if n in by_number]
     if named:
         return named
+    outputs = [path.rstrip("/") for path in hook_outputs(hook)]
+    writing = [p for p in phases if any(place.strip().rstrip("/") in outputs for e in p["evidence_collection"]
+                                        for place in e["storage_location"].split(" or "))]
+    if len(writing) == 1:
+        return writing
     output = f"{hook['command']} {hook.get('expected_output') or ''}"
     writing = [p for p in phases if any(e["storage_location"] in output for e in p["evidence_collection"])]
     if len(writing) == 1:
         return writing
-    words = _words(hook.get("trigger_point") or "")
+    words = _words(f"{hook.get('trigger_point') or ''} {hook.get('purpose') or ''}")
     overlaps = [len(words & _words(" ".join([p["phase_name"], *(s["action_title"] for s in p["steps"])])))
                 for p in phases]
     best = max(overlaps, default=0)
@@ -286,11 +285,6 @@ def _phases_of_hook(hook: dict, phases: list[dict]) -> list[dict]:
 
 def _words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _FILLER}
-
-
-def _stems(text: str) -> set[str]:
-    """Words cut to five letters, so `validated` and `validation` are one."""
-    return {w[:5] for w in _words(text)}
 
 
 def _rollback(phase: dict, hooks: list[dict]) -> dict[str, Any] | None:
