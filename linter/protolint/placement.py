@@ -32,6 +32,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 _WORD = re.compile(r"[a-z0-9]+")
+_SUFFIX = re.compile(r"(?<=[a-z]{3})(ations?|ings?|ions?|ed|es|s|e)$")
 # Words that say when, not what: they tie nothing to an action.
 _FILLER = {"and", "the", "for", "with", "before", "after", "during", "prior", "phase", "step", "post", "pre",
            "from", "into", "then", "when", "once", "all", "any", "each", "are", "has", "have", "not", "this",
@@ -46,8 +47,9 @@ _FAILURE = re.compile(r"(?i)\bfail(ure|s|ed)?\b")
 
 
 def stems(text: str) -> set[str]:
-    """Words cut to five letters, so `validated` and `validation` are one."""
-    return {w[:5] for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _FILLER}
+    """Words without their ending, cut to five letters, so `validated` and
+    `validation` are one, and `tune` and `tuning`."""
+    return {_SUFFIX.sub("", w)[:5] for w in _WORD.findall(text.lower()) if len(w) > 2 and w not in _FILLER}
 
 
 def hook_outputs(hook: dict) -> list[str]:
