@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -489,7 +490,7 @@ INTEGRATION_FORM = FORMS / "protocol-input-form-9-integration.yaml"
 def test_each_layout_is_recognised_and_named(path, layout, tmp_path):
     assert load_form(path).layout == layout
     result = generate_cli(path, "-o", tmp_path / "p.md", cwd=tmp_path)
-    assert result.returncode == 0 and result.stderr == f"{path}: form layout: {layout}\n"
+    assert result.returncode == 0 and result.stderr.splitlines()[0] == f"{path}: form layout: {layout}"
 
 
 def test_the_documentation_layout_is_read_field_by_field():
@@ -527,3 +528,45 @@ def test_gate_summary_criteria_appear_where_they_name_something_the_gate_does_no
     assert gates.count("**Also (gate summary):**") == 2
     assert "- **Also (gate summary):** Contract validation configured and passing." in gates
     assert "Scope reconciled, environment validated." not in gates
+
+
+# --- The form against itself.
+
+def form_findings(path: Path) -> list[tuple[int | None, str]]:
+    from protolint.consistency import check_form
+    from protolint.generate import context
+
+    form = load_form(path)
+    return [(f.line, f.message) for f in check_form(form, context(form))]
+
+
+def test_a_form_that_contradicts_itself_is_told_where(tmp_path):
+    assert form_findings(INTEGRATION_FORM) == [
+        (150, "phases[3].quality_gate 'Sign-Off Gate' needs Forward recommendations, "
+              "which only the optional [GUIDELINE] action Publish Recommendations records"),
+        (161, "integration_outputs[0] promises INTEGRATION-EVIDENCE.zip to 4-quality-audit, "
+              "but no phase's evidence or hook produces it"),
+        (163, "integration_outputs[1] promises contract-validation-results.json to 10-pre-deployment-staging, "
+              "but no phase's evidence or hook produces it")]
+    text = EXECUTION_FORM.read_text(encoding="utf-8")
+    form = tmp_path / "form.yaml"
+    # A gate that names a later phase's evidence; two hooks writing one file; a handoff elsewhere.
+    data = yaml.safe_load(text)
+    data["phases"][0]["quality_gate"]["criteria"] += " post-release-validation-report.json reviewed."
+    data["automation_hooks"][1]["command"] = data["automation_hooks"][0]["command"] = "python x.py --output out.json"
+    data["next_protocol"] = "13-incident-response-rollback"
+    form.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    messages = [message for _, message in form_findings(form)]
+    assert any("needs post-release-validation-report.json, which phase 3 produces later" in m for m in messages), messages
+    assert "automation_hooks[1] 'deploy_backend' writes out.json, as automation_hooks[0] does: " \
+           "one overwrites the other" in messages
+    assert "next_protocol hands off to Protocol 13, but phase_in_workflow places this protocol before Protocol 12" \
+           in messages
+    result = generate_cli(form, "-o", tmp_path / "p.md", cwd=tmp_path)
+    assert result.returncode == 0
+    assert any(line.startswith(f"{form}:") and ": warning: next_protocol hands off to Protocol 13" in line
+               for line in result.stderr.splitlines())
+
+
+def test_a_consistent_form_has_no_findings():
+    assert form_findings(EXECUTION_FORM) == []
