@@ -570,3 +570,31 @@ def test_a_form_that_contradicts_itself_is_told_where(tmp_path):
 
 def test_a_consistent_form_has_no_findings():
     assert form_findings(EXECUTION_FORM) == []
+
+
+# --- No seams, no guessed conditions.
+
+@pytest.mark.parametrize("role, said", [("UAT Coordinator", "a"), ("SRE Lead", "an"), ("Engineer", "an"),
+                                        ("User Advocate", "a"), ("Release Manager", "a")])
+def test_the_role_gets_the_article_it_is_spoken_with(role, said):
+    from protolint.generate import article
+    assert article(role) == said
+
+
+def test_a_phase_template_is_expanded_whichever_way_it_spells_the_phase(tmp_path):
+    data = yaml.safe_load(EXECUTION_FORM.read_text(encoding="utf-8"))
+    data["announcements"]["phase_complete_template"] = "[PHASE {phase_number} COMPLETE] {PHASE_NAME} done."
+    form = tmp_path / "form.yaml"
+    form.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    text = render(load_form(form), "generic")
+    assert "[PHASE 1 COMPLETE] Release Readiness Confirmation done." in text and "{PHASE_NAME}" not in text
+
+
+def test_a_rollback_is_what_the_form_calls_one_never_what_a_command_mentions(tmp_path):
+    data = yaml.safe_load(EXECUTION_FORM.read_text(encoding="utf-8"))
+    data["automation_hooks"] = [{"hook_name": "collect_logs", "trigger_point": "Phase 1 readiness audit",
+                                 "command": "python scripts/collect_logs.py --output .artifacts/deployment/rollback.log"}]
+    form = tmp_path / "form.yaml"
+    form.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    gates = section(render(load_form(form), "generic"), "## 4. QUALITY GATES")
+    assert "Rollback Procedure" not in section(gates, "### Gate 1: Go/No-Go Gate")

@@ -263,13 +263,20 @@ def _announcements(raw: dict, phases: list[dict]) -> list[str]:
                 if key == "phase_start_template" and _opens_itself(phase):
                     continue  # one start message per phase: the action's own
                 if templates.get(key):
-                    lines.append(templates[key].replace("{N}", str(phase["phase_number"]))
-                                 .replace("{phase_name}", phase["phase_name"]))
+                    lines.append(_expand(templates[key], phase))
         if templates.get("automation_status_template"):
             lines.append(templates["automation_status_template"])
         return lines
     communication = raw.get("communication_protocols") or raw.get("communication_templates") or {}
     return list(communication.get("status_announcements", []))
+
+
+def _expand(template: str, phase: dict) -> str:
+    """A phase template with every spelling of the phase's number and name filled
+    in (`{N}`, `{phase_number}`, `{phase_name}`, `{PHASE_NAME}`), none left half-done."""
+    number, name = str(phase["phase_number"]), phase["phase_name"]
+    return re.sub(r"\{(N|n|phase_number|PHASE_NUMBER|phase_name|PHASE_NAME|phase)\}",
+                  lambda m: name if "name" in m[1].lower() else number, template)
 
 
 def _opens_itself(phase: dict) -> bool:

@@ -142,6 +142,7 @@ def _environment(search: tuple[str, ...]) -> Any:
         loader=jinja2.FileSystemLoader(search), undefined=jinja2.StrictUndefined, autoescape=False,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     environment.filters["protocol"] = protocol_label
+    environment.filters["article"] = article
     return environment
 
 
@@ -186,6 +187,9 @@ def context(form: Form) -> dict[str, Any]:
         "phases": phases,
         "hooks": hooks,
         "archives": archives,
+        # The form's own checklist item for an archive is not repeated in other words.
+        "handoff_archives": [e for e in archives if not any(
+            Path(e["storage_location"]).name in item for item in data["completion_checklist"])],
         "next_protocol": next_protocol,
         "handoff_prompts": placed["prompts"],
         "sections": {name: position for position, name in enumerate(written, 1)},
@@ -216,6 +220,15 @@ def _next_protocol(data: dict) -> dict[str, str] | None:
                  if _plain_number(item["protocol"].split("-", 1)[0]) == number), None)
     label = f"Protocol {named['number']}" + (f" ({named['name']})" if named["name"] else "")
     return {"label": protocol_label(slug) if slug else label, "slug": slug}
+
+
+def article(noun: str) -> str:
+    """`a` or `an` as the noun is spoken: an engineer, a UAT coordinator, an SRE,
+    a user."""
+    word = (noun.split() or [""])[0]
+    if len(word) > 1 and word.isupper():  # spelt out letter by letter
+        return "an" if word[0] in "AEFHILMNORSX" else "a"
+    return "an" if word[:1].lower() in "aeiou" and not re.match(r"(?i)u[nst][aeiou]|one", word) else "a"
 
 
 def protocol_label(reference: str) -> str:
@@ -252,7 +265,8 @@ def _hook(raw: dict, phases: list[dict]) -> dict[str, Any]:
     return {**raw, "trigger_point": trigger, "expected_output": raw.get("expected_output") or "",
             "phases": _phases_of_hook(raw, phases),
             "conditional": bool(_CONDITIONAL.search(trigger)),
-            "is_rollback": any(_ROLLBACK.search(raw.get(k) or "") for k in ("hook_name", "trigger_point", "command"))}
+            # What the form calls it and when it runs, never what its command mentions (a rollback log).
+            "is_rollback": any(_ROLLBACK.search(raw.get(k) or "") for k in ("hook_name", "trigger_point"))}
 
 
 def _phases_of_hook(hook: dict, phases: list[dict]) -> list[dict]:
@@ -289,11 +303,15 @@ def _words(text: str) -> set[str]:
 
 def _rollback(phase: dict, hooks: list[dict]) -> dict[str, Any] | None:
     """The phase gate's rollback procedure, when the form calls for one: its
-    failure handling says to roll back, or a hook of the phase is a rollback."""
+    failure handling says to roll back, or a hook of the phase is a rollback.
+    Its triggers are what the form states as conditions: a step's halt condition
+    that rolls back, a rollback hook's conditional trigger; never an instruction
+    that only mentions a rollback."""
     on_gate_failure = bool(_ROLLBACK_ACTION.search(phase["quality_gate"]["failure_handling"]))
     rollback_hooks = [h for h in hooks if h["is_rollback"]]
     if not (on_gate_failure or rollback_hooks):
         return None
-    triggers = [(step["action_title"], text) for step in phase["steps"]
-                for text in (step["halt_condition"], step["instructions"]) if _ROLLBACK_TRIGGER.search(text)]
-    return {"on_gate_failure": on_gate_failure, "triggers": triggers, "hooks": rollback_hooks}
+    triggers = [(step["action_title"], step["halt_condition"]) for step in phase["steps"]
+                if _ROLLBACK_TRIGGER.search(step["halt_condition"])]
+    return {"on_gate_failure": on_gate_failure, "triggers": triggers, "hooks": rollback_hooks,
+            "hook_triggers": [h for h in rollback_hooks if h["conditional"]]}
