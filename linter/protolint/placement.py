@@ -4,8 +4,9 @@ evidence, asks a validation prompt; which announcement opens and closes a phase.
 An agent follows the action it is on.  Human authors put the command, the
 prompt and the evidence inside the action that uses them, so the generator
 does too, and keeps the catalogue sections as summaries.  Every decision is
-taken from the form's own data, strongest signal first, and one fixed rule ends
-the cases no signal decides, so nothing is placed by chance:
+taken from the form's own data, strongest signal first (words matched against
+an action's title before its instructions), and one fixed rule ends the cases no
+signal decides, so nothing is placed by chance:
 
 - a hook runs in the action its trigger or purpose names; a hook whose trigger
   is a failure runs when the phase's gate fails, and any other conditional hook
@@ -85,13 +86,14 @@ def _item_stems(item: dict) -> set[str]:
 
 
 def _best(wanted: set[str], steps: list[dict]) -> int | None:
-    """The one step whose title and instructions share most stems with `wanted`;
-    None on a tie or when none shares any."""
-    overlaps = [len(wanted & stems(f"{s['action_title']} {s['instructions']}")) for s in steps]
-    best = max(overlaps, default=0)
-    if not best or overlaps.count(best) != 1:
-        return None
-    return overlaps.index(best)
+    """The one step whose title shares most stems with `wanted`, else the one
+    whose title and instructions do; None on a tie or when none shares any."""
+    for text in (lambda s: s["action_title"], lambda s: f"{s['action_title']} {s['instructions']}"):
+        overlaps = [len(wanted & stems(text(s))) for s in steps]
+        best = max(overlaps, default=0)
+        if best and overlaps.count(best) == 1:
+            return overlaps.index(best)
+    return None
 
 
 def place(phases: list[dict], hooks: list[dict], prompts: list[dict], announcements: list[str],
