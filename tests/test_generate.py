@@ -568,8 +568,12 @@ def test_a_form_that_contradicts_itself_is_told_where(tmp_path):
                for line in result.stderr.splitlines())
 
 
-def test_a_consistent_form_has_no_findings():
-    assert form_findings(EXECUTION_FORM) == []
+def test_evidence_a_later_phase_writes_is_found_and_a_consistent_form_has_no_findings():
+    # collect_perf ("Phase 3 validation") writes the health metrics Phase 2's gate is judged on.
+    assert form_findings(EXECUTION_FORM) == [
+        (101, "phases[1] records .artifacts/deployment/deployment-health-metrics.json before its gate, "
+              "but only collect_perf writes it, in phase 3")]
+    assert form_findings(FORMS / "protocol-input-form-11-deployment-3d628b3.yaml") == []
 
 
 # --- No seams, no guessed conditions.

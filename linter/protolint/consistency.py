@@ -32,7 +32,8 @@ class FormFinding(NamedTuple):
 def check_form(form: Form, context: dict[str, Any]) -> list[FormFinding]:
     """Every contradiction in the form, in the order of its lines.  `context` is
     the generator's (its phases already say which action records what)."""
-    findings = [*_gates_waiting_on_later_phases(form), *_promised_but_not_produced(form),
+    findings = [*_gates_waiting_on_later_phases(form), *_evidence_written_later(form, context["hooks"]),
+                *_promised_but_not_produced(form),
                 *_gates_needing_optional_actions(form, context["phases"]), *_hooks_writing_one_file(form),
                 *_next_protocol_disagreeing(form)]
     return sorted(findings, key=lambda f: f.line or 0)
@@ -57,6 +58,29 @@ def _gates_waiting_on_later_phases(form: Form) -> list[FormFinding]:
                         f"phases[{index}].quality_gate '{phase['quality_gate']['gate_name']}' needs "
                         f"{', '.join(sorted(named))}, which phase {later['phase_number']} produces later"))
     return out
+
+
+def _evidence_written_later(form: Form, hooks: list[dict]) -> list[FormFinding]:
+    """A phase's evidence that only a hook of a later phase writes: its gate
+    would be judged before the file exists."""
+    out = []
+    for index, phase in enumerate(form.data["phases"]):
+        for position, item in enumerate(phase["evidence_collection"]):
+            writers = [h for h in hooks if _files(item) & {PurePosixPath(p).name.lower() for p in hook_outputs(h)}]
+            numbers = [str(p["phase_number"]) for h in writers for p in h["phases"]]
+            if writers and numbers and all(_later(n, phase["phase_number"]) for n in numbers):
+                out.append(FormFinding(
+                    line_for(form.lines, ("phases", index, "evidence_collection", position)),
+                    f"phases[{index}] records {item['storage_location']} before its gate, but only "
+                    f"{', '.join(h['hook_name'] for h in writers)} writes it, in phase {', '.join(dict.fromkeys(numbers))}"))
+    return out
+
+
+def _later(number: str, than: Any) -> bool:
+    try:
+        return int(number) > int(than)
+    except ValueError:
+        return False
 
 
 def _promised_but_not_produced(form: Form) -> list[FormFinding]:
