@@ -265,12 +265,16 @@ def action(text: str, phase: str, number: int) -> str:
     return re.split(r"\n\d+\. \*\*", step)[number]
 
 
-def test_evidence_by_name_then_hook_output_then_stems_then_order():
+def test_evidence_by_hook_output_then_name_then_stems_then_order():
     text = render(load_form(DOCUMENTATION_FORM))
     evidence = lambda phase, number: re.findall(r"\* \*\*Evidence:\*\* (.*)", action(text, phase, number))
     inventory = "### STEP 1: Knowledge Inventory and Scope Confirmation"
-    assert evidence(inventory, 1) == ["`.artifacts/documentation/source-inventory.json`"]  # stems: source inventory
-    assert "gap-analysis.json`" in evidence(inventory, 2)[0]  # its halt condition names "Gap analysis"
+    # Stems (source inventory); and the gap analysis its hook audit_doc_gaps.py writes, though the next
+    # action's halt condition names it: the action producing a file records it, not the one reading it.
+    assert evidence(inventory, 1) == ["`.artifacts/documentation/source-inventory.json`, "
+                                      "`.artifacts/documentation/gap-analysis.json`"]
+    # "Documentation schedule": the protocol's own name says nothing, "schedule" names Establish Timeline.
+    assert evidence(inventory, 3) == ["`.artifacts/documentation/doc-schedule.md`"]
     drafting = "### STEP 2: Drafting, Consolidation, and Tooling Setup"
     assert evidence(drafting, 1) == ["`docs/ or .artifacts/documentation/drafts/`"]  # the hook it runs writes docs/
     assert evidence(drafting, 3) == ["`.artifacts/documentation/media-manifest.json`"]  # one item per action: by order

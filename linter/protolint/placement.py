@@ -13,8 +13,8 @@ signal decides, so nothing is placed by chance:
   only in an action its trigger names; else a hook runs in the action that
   records the evidence it writes, else in the one its script's name names; else
   it is listed with its trigger under its phase;
-- a piece of evidence is recorded by the action that names it, else by the one
-  running the hook that writes it, else by the one whose words share most stems
+- a piece of evidence is recorded by the action running the hook that writes
+  it, else by the one that names it, else by the one whose words share most stems
   with its name, else (a phase listing one item per action) by the action in
   the same position, else by the phase's last `[MUST]` action, so a gate never
   waits on an optional action;
@@ -85,9 +85,12 @@ def _item_stems(item: dict) -> set[str]:
     return stems(f"{item['evidence_item']} {files}")
 
 
-def _best(wanted: set[str], steps: list[dict]) -> int | None:
+def _best(wanted: set[str], steps: list[dict], domain: frozenset[str]) -> int | None:
     """The one step whose title shares most stems with `wanted`, else the one
-    whose title and instructions do; None on a tie or when none shares any."""
+    whose title and instructions do; None on a tie or when none shares any.
+    The protocol's own name (`documentation`, `deployment`) says what every
+    action is about, so its words count only when they are all `wanted` says."""
+    wanted = (wanted - domain) or wanted
     for text in (lambda s: s["action_title"], lambda s: f"{s['action_title']} {s['instructions']}"):
         overlaps = [len(wanted & stems(text(s))) for s in steps]
         best = max(overlaps, default=0)
@@ -97,31 +100,32 @@ def _best(wanted: set[str], steps: list[dict]) -> int | None:
 
 
 def place(phases: list[dict], hooks: list[dict], prompts: list[dict], announcements: list[str],
-          status_template: str) -> dict[str, Any]:
+          status_template: str, protocol_name: str) -> dict[str, Any]:
     """Give each step its `hooks`, `evidence`, `ask_before` and `ask_after`, each
     phase its `start`, `complete`, the hooks to run when its gate fails
     (`failure_hooks`) and those no action runs (`loose_hooks`); return what
     belongs to the handoff (`prompts`)."""
+    domain = frozenset(stems(protocol_name.replace("-", " ")))
     for phase in phases:
         for step in phase["steps"]:
             step.update(hooks=[], evidence=[], ask_before=[], ask_after=[])
         own = [h for h in hooks if any(p is phase for p in h["phases"])]
         phase["loose_hooks"], phase["failure_hooks"] = [], []
         for hook in own:
-            index = _hook_step(hook, phase)
+            index = _hook_step(hook, phase, domain)
             if index is not None:
                 target = phase["steps"][index]["hooks"]
             else:
                 target = phase["failure_hooks" if _FAILURE.search(hook.get("trigger_point") or "") else "loose_hooks"]
             target.append({**hook, "status": status_template.replace("{script_name}", _script(hook))
                            if status_template else ""})
-        _place_evidence(phase)
+        _place_evidence(phase, domain)
         phase["start"], phase["complete"] = _phase_announcements(phase, announcements)
     handoff = []
     steps = [step for phase in phases for step in phase["steps"]]
     for prompt in prompts:
         context = prompt.get("prompt_context") or ""
-        index = _best(stems(context), steps) if context else None
+        index = _best(stems(context), steps, domain) if context else None
         if index is None:
             if _HANDOFF.search(context):
                 handoff.append(prompt)
@@ -135,10 +139,10 @@ def _script(hook: dict) -> str:
     return next((w for w in hook["command"].split() if _SCRIPT.search(w)), hook["hook_name"])
 
 
-def _hook_step(hook: dict, phase: dict) -> int | None:
+def _hook_step(hook: dict, phase: dict, domain: frozenset[str]) -> int | None:
     steps = phase["steps"]
     said = f"{hook.get('trigger_point') or ''} {hook.get('purpose') or ''}"
-    index = _best(stems(said), steps)
+    index = _best(stems(said), steps, domain)
     if index is not None or hook["conditional"] or _FAILURE.search(hook.get("trigger_point") or ""):
         return index
     for item in phase["evidence_collection"]:
@@ -146,21 +150,21 @@ def _hook_step(hook: dict, phase: dict) -> int | None:
             named = [i for i, step in enumerate(steps) if _names(step, item)]
             if len(named) == 1:
                 return named[0]
-            by_stems = _best(_item_stems(item), steps)
+            by_stems = _best(_item_stems(item), steps, domain)
             if by_stems is not None:
                 return by_stems
     script = " ".join(PurePosixPath(w).stem.replace("_", " ").replace("-", " ") for w in hook["command"].split()[:3])
-    return _best(stems(f"{hook['hook_name'].replace('_', ' ')} {script}"), steps)
+    return _best(stems(f"{hook['hook_name'].replace('_', ' ')} {script}"), steps, domain)
 
 
-def _place_evidence(phase: dict) -> None:
+def _place_evidence(phase: dict, domain: frozenset[str]) -> None:
     steps, items = phase["steps"], phase["evidence_collection"]
     mandatory = [i for i, s in enumerate(steps) if s["action_type"] == "MUST"] or [len(steps) - 1]
     for position, item in enumerate(items):
-        owners = [i for i, step in enumerate(steps) if _names(step, item)]
-        owners = owners or [i for i, step in enumerate(steps) if any(_writes(h, item) for h in step["hooks"])]
+        owners = [i for i, step in enumerate(steps) if any(_writes(h, item) for h in step["hooks"])]
+        owners = owners or [i for i, step in enumerate(steps) if _names(step, item)]
         if not owners:
-            by_stems = _best(_item_stems(item), steps)
+            by_stems = _best(_item_stems(item), steps, domain)
             owners = [by_stems] if by_stems is not None else []
         if not owners:
             owners = [position] if len(items) == len(steps) else [mandatory[-1]]
