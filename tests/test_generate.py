@@ -606,3 +606,14 @@ def test_a_rollback_is_what_the_form_calls_one_never_what_a_command_mentions(tmp
     form.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     gates = section(render(load_form(form), "generic"), "## 4. QUALITY GATES")
     assert "Rollback Procedure" not in section(gates, "### Gate 1: Go/No-Go Gate")
+
+
+def test_an_error_template_is_reported_at_the_halt_that_raises_it():
+    text = render(load_form(DOCUMENTATION_FORM))
+    compile_inventory = action(text, "### STEP 1: Knowledge Inventory and Scope Confirmation", 1)
+    assert ("   * **Halt condition:** Missing source artifact required for documentation scope\n"
+            "   * **On halt, report `MissingSourceArtifact`:**\n"
+            "     ```\n     [ERROR] Required source artifact not located for documentation scope.\n     ```\n"
+            "     Recovery: Engage upstream owner, update inventory, rerun gap analysis.") in compile_inventory
+    # ReviewRejection names no halt condition closely enough: it stays in the catalogue only.
+    assert text.count("ReviewRejection") == 1

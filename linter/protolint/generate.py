@@ -165,7 +165,8 @@ def context(form: Form) -> dict[str, Any]:
     hooks = [_hook(h, phases) for h in data["automation_hooks"]]
     templates = form.raw.get("announcements")
     status = templates.get("automation_status_template") or "" if isinstance(templates, dict) else ""
-    placed = place(phases, hooks, data["validation_prompts"], data["announcements"], status, data["protocol_name"])
+    placed = place(phases, hooks, data["validation_prompts"], data["error_handling"], data["announcements"], status,
+                   data["protocol_name"])
     for phase in phases:
         phase["hooks"] = [h for h in hooks if any(p is phase for p in h["phases"])]
         phase["rollback"] = _rollback(phase, phase["hooks"])

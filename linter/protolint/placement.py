@@ -22,6 +22,9 @@ signal decides, so nothing is placed by chance:
   testing`: before that action; otherwise after it); a prompt whose context
   names no action but the handoff is asked at the handoff; a prompt without a
   context stays in the catalogue, since the form does not say where it belongs;
+- an error template is reported at the halt condition that raises it: the one
+  action whose halt condition shares at least two stems with the error's code
+  and message (`MissingSourceArtifact` ↔ "Missing source artifact required …");
 - an announcement tagged `PHASE n START` or `PHASE n COMPLETE` opens or closes
   phase n, unless one of the phase's actions already opens it.
 """
@@ -99,16 +102,16 @@ def _best(wanted: set[str], steps: list[dict], domain: frozenset[str]) -> int | 
     return None
 
 
-def place(phases: list[dict], hooks: list[dict], prompts: list[dict], announcements: list[str],
+def place(phases: list[dict], hooks: list[dict], prompts: list[dict], errors: list[dict], announcements: list[str],
           status_template: str, protocol_name: str) -> dict[str, Any]:
-    """Give each step its `hooks`, `evidence`, `ask_before` and `ask_after`, each
+    """Give each step its `hooks`, `evidence`, `errors`, `ask_before` and `ask_after`, each
     phase its `start`, `complete`, the hooks to run when its gate fails
     (`failure_hooks`) and those no action runs (`loose_hooks`); return what
     belongs to the handoff (`prompts`)."""
     domain = frozenset(stems(protocol_name.replace("-", " ")))
     for phase in phases:
         for step in phase["steps"]:
-            step.update(hooks=[], evidence=[], ask_before=[], ask_after=[])
+            step.update(hooks=[], evidence=[], errors=[], ask_before=[], ask_after=[])
         own = [h for h in hooks if any(p is phase for p in h["phases"])]
         phase["loose_hooks"], phase["failure_hooks"] = [], []
         for hook in own:
@@ -131,7 +134,19 @@ def place(phases: list[dict], hooks: list[dict], prompts: list[dict], announceme
                 handoff.append(prompt)
             continue
         steps[index]["ask_before" if _BEFORE.match(context) else "ask_after"].append(prompt)
+    for error in errors:
+        index = _halt_raising(error, steps, domain)
+        if index is not None:
+            steps[index]["errors"].append(error)
     return {"prompts": handoff}
+
+
+def _halt_raising(error: dict, steps: list[dict], domain: frozenset[str]) -> int | None:
+    code = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", error["error_type"])
+    said = stems(f"{code} {error.get('error_message_template') or ''}")
+    overlaps = [len((said - domain or said) & stems(step["halt_condition"])) for step in steps]
+    best = max(overlaps, default=0)
+    return overlaps.index(best) if best >= 2 and overlaps.count(best) == 1 else None
 
 
 def _script(hook: dict) -> str:
