@@ -559,6 +559,7 @@ def test_a_form_that_contradicts_itself_is_told_where(tmp_path):
     data["phases"][0]["quality_gate"]["criteria"] += " post-release-validation-report.json reviewed."
     data["automation_hooks"][1]["command"] = data["automation_hooks"][0]["command"] = "python x.py --output out.json"
     data["next_protocol"] = "13-incident-response-rollback"
+    data["phases"][1]["quality_gate"]["failure_handling"] = "Deploy to production with documented exceptions."
     form.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
     messages = [message for _, message in form_findings(form)]
     assert any("needs post-release-validation-report.json, which phase 3 produces later" in m for m in messages), messages
@@ -566,6 +567,9 @@ def test_a_form_that_contradicts_itself_is_told_where(tmp_path):
            "one overwrites the other" in messages
     assert "next_protocol hands off to Protocol 13, but phase_in_workflow places this protocol before Protocol 12" \
            in messages
+    # "DO NOT deploy to production without explicit go/no-go approval …"
+    assert "phases[1].quality_gate.failure_handling ('Deploy to production with documented exceptions.') lets the " \
+           "agent deploy to production when the gate fails, which primary_guardrail forbids" in messages
     result = generate_cli(form, "-o", tmp_path / "p.md", cwd=tmp_path)
     assert result.returncode == 0
     assert any(line.startswith(f"{form}:") and ": warning: next_protocol hands off to Protocol 13" in line

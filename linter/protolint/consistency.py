@@ -5,7 +5,8 @@ that waits for evidence a later phase produces, artifacts promised downstream
 that no action makes, a gate that needs what only an optional action yields,
 two hooks overwriting one file, a handoff to another protocol than the one the
 form places it before.  The generator would write each faithfully and the agent
-would be stuck, so each is a finding on the form, at its line, for the person
+would be stuck (or a failure handling doing what the guardrail forbids), so each
+is a finding on the form, at its line, for the person
 who fills it in.  These are warnings: the form is still read and generated.
 """
 
@@ -22,6 +23,10 @@ from protolint.validation import line_for
 _FILE = re.compile(r"[\w.-]+\.[a-z]{2,4}\b")
 _NEXT_IN_WORKFLOW = re.compile(r"(?i)\b(?:and|before)\s+protocol\s+(?P<number>\d+)")
 _PROTOCOL = re.compile(r"(?i)\bprotocol\s+(?P<number>\d+)")
+# "DO NOT deploy to production without …": the act the guardrail forbids until a condition holds.
+_GUARDED = re.compile(r"(?i)\b(?:do\s+not|never|don't)\s+(?P<act>[a-z][a-z /-]*?)\s*(?=\b(?:without|until|before|unless|or|and)\b|[,.;]|$)")
+# Words with which a failure handling waits or refuses instead of going ahead.
+_WAITS = re.compile(r"(?i)\b(not|never|until|before|after|once|hold|stop|pause|halt|block|defer|rerun|re-run|resolve)\b")
 
 
 class FormFinding(NamedTuple):
@@ -35,7 +40,7 @@ def check_form(form: Form, context: dict[str, Any]) -> list[FormFinding]:
     findings = [*_gates_waiting_on_later_phases(form), *_evidence_written_later(form, context["hooks"]),
                 *_promised_but_not_produced(form),
                 *_gates_needing_optional_actions(form, context["phases"]), *_hooks_writing_one_file(form),
-                *_next_protocol_disagreeing(form)]
+                *_next_protocol_disagreeing(form), *_guardrail_contradicted(form)]
     return sorted(findings, key=lambda f: f.line or 0)
 
 
@@ -131,6 +136,25 @@ def _hooks_writing_one_file(form: Form) -> list[FormFinding]:
                     f"automation_hooks[{index}] '{hook['hook_name']}' writes {path}, "
                     f"as automation_hooks[{writers[path]}] does: one overwrites the other"))
             writers.setdefault(path, index)
+    return out
+
+
+def _guardrail_contradicted(form: Form) -> list[FormFinding]:
+    """A gate's failure handling that does what the guardrail forbids, every word
+    of it (`deploy to production` under "DO NOT deploy to production without
+    approval"), and neither waits nor refuses."""
+    guarded = _GUARDED.search(form.data["primary_guardrail"])
+    if guarded is None:
+        return []
+    act = stems(guarded["act"])
+    out = []
+    for index, phase in enumerate(form.data["phases"]):
+        handling = phase["quality_gate"]["failure_handling"]
+        if act and act <= stems(handling) and not _WAITS.search(handling):
+            out.append(FormFinding(
+                line_for(form.lines, ("phases", index, "quality_gate", "failure_handling")),
+                f"phases[{index}].quality_gate.failure_handling ({handling!r}) lets the agent "
+                f"{guarded['act'].lower()} when the gate fails, which primary_guardrail forbids"))
     return out
 
 
