@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test clean schema precision
+.PHONY: install run test clean schema precision golden
 
 install: $(STAMP)
 
@@ -31,3 +31,7 @@ schema: $(STAMP)
 # Publish each rule's measured precision after relabelling tests/data/finding-labels.tsv.
 precision: $(STAMP)
 	$(BIN)/python -m protolint.precision tests/data/finding-labels.tsv .
+
+# Rewrite fixtures/generated/ after a deliberate change to what the generator writes; read the diff.
+golden: $(STAMP)
+	PROTOLINT_WRITE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py

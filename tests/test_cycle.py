@@ -360,7 +360,7 @@ def test_corpus_forms_cycle_to_pass_with_the_generic_profile(tmp_path, name):
 
 
 @needs_corpus()
-@pytest.mark.parametrize("name", ["9-integration", "10-staging"])
+@pytest.mark.parametrize("name", ["9-integration", "10-staging", "16-documentation"])
 def test_corpus_forms_with_a_misspelled_role_are_refused_precisely(tmp_path, name):
     done = protolint("cycle", CORPUS / "forms" / f"protocol-input-form-{name}.yaml", "--profile", "generic",
                      "-o", tmp_path / "p.md")

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -133,7 +134,8 @@ def form_strings(data: dict) -> list[str]:
         for item in phase["evidence_collection"]:
             strings += [item["evidence_item"], item["storage_location"]]
     for hook in data["automation_hooks"]:
-        strings += [hook["hook_name"], hook.get("trigger_point", ""), hook["command"], hook.get("expected_output", "")]
+        strings += [hook["hook_name"], hook.get("trigger_point", ""), hook["command"], hook.get("expected_output", ""),
+                    hook.get("purpose", "")]
     for error in data["error_handling"]:
         strings += [error["error_type"], error["error_message_template"], error["recovery_steps"]]
     for prompt in data["validation_prompts"]:
@@ -245,13 +247,67 @@ def test_steps_state_what_the_form_states_and_nothing_else():
     assert "> \"[COMMUNICATION] Publishing release summary and stakeholder updates...\"" in guideline
 
 
-def test_step_evidence_only_where_the_step_names_it():
+def test_step_evidence_where_the_step_names_it_and_every_item_with_one_action():
     text = render(load_form(MANAGEMENT_FORM), "release-management")
     step = section(text, "### STEP 1: Release Readiness & Approval Confirmation")
     # "Stop until release-approvals.json contains all required approvals" names the file.
     approvals = step.split("2. **`[MUST]` Validate Governance Approvals:**")[1].split("3. **")[0]
     assert "* **Evidence:** `.artifacts/deployment/release-approvals.json`" in approvals
-    assert step.count("* **Evidence:**") == 1
+    for phase in load_form(MANAGEMENT_FORM).data["phases"]:
+        actions = section(text, f"### STEP {phase['phase_number']}: {phase['phase_name']}").split("**Evidence Collection:**")[0]
+        for item in phase["evidence_collection"]:
+            assert actions.count(f"`{item['storage_location']}`") == 1, item
+
+
+def action(text: str, phase: str, number: int) -> str:
+    """The lines of the numbered action `number` in the workflow STEP `phase`."""
+    step = section(text, phase).split("**Evidence Collection:**")[0]
+    return re.split(r"\n\d+\. \*\*", step)[number]
+
+
+def test_evidence_by_hook_output_then_name_then_stems_then_order():
+    text = render(load_form(DOCUMENTATION_FORM))
+    evidence = lambda phase, number: re.findall(r"\* \*\*Evidence:\*\* (.*)", action(text, phase, number))
+    inventory = "### STEP 1: Knowledge Inventory and Scope Confirmation"
+    # Stems (source inventory); and the gap analysis its hook audit_doc_gaps.py writes, though the next
+    # action's halt condition names it: the action producing a file records it, not the one reading it.
+    assert evidence(inventory, 1) == ["`.artifacts/documentation/source-inventory.json`, "
+                                      "`.artifacts/documentation/gap-analysis.json`"]
+    # "Documentation schedule": the protocol's own name says nothing, "schedule" names Establish Timeline.
+    assert evidence(inventory, 3) == ["`.artifacts/documentation/doc-schedule.md`"]
+    drafting = "### STEP 2: Drafting, Consolidation, and Tooling Setup"
+    assert evidence(drafting, 1) == ["`docs/ or .artifacts/documentation/drafts/`"]  # the hook it runs writes docs/
+    assert evidence(drafting, 3) == ["`.artifacts/documentation/media-manifest.json`"]  # one item per action: by order
+    publication = "### STEP 4: Publication, Enablement, and Handoff"
+    assert evidence(publication, 2) == ["`.artifacts/documentation/enablement-summary.md`"]
+
+
+def test_hook_commands_run_inside_the_action_and_failure_hooks_after_the_gate():
+    text = render(load_form(FORMS / "protocol-input-form-11-deployment.yaml"), "generic")
+    checks = action(text, "### STEP 3: Production Deployment and Immediate Monitoring", 3)
+    assert "* **Run `collect_perf.py`:**\n     ```bash\n     python scripts/collect_perf.py" in checks
+    assert "```\n     [AUTOMATION] scripts/collect_perf.py executed: {status}\n     ```" in checks
+    production = section(text, "### STEP 3: Production Deployment and Immediate Monitoring")
+    # "Phase 3 failure handling": run when the gate fails, never as a step of a normal run.
+    assert "If the gate fails, run `rollback_backend.sh` (Phase 3 failure handling; see QUALITY GATES):" in production
+    assert "* **Run `rollback_backend.sh`" not in production
+    # "Phase 2 and Phase 3 deployments" names two actions of Phase 3 equally: listed with its trigger.
+    assert "Also in this step, run `deploy_backend.sh` (when: Phase 2 and Phase 3 deployments):" in production
+
+
+def test_a_validation_prompt_is_asked_where_its_context_says():
+    text = render(load_form(FORMS / "protocol-input-form-11-deployment.yaml"), "generic")
+    health = action(text, "### STEP 4: Release Review and Documentation", 1)
+    assert "* **Then ask (After health window):**\n     ```\n     [RELEASE COMPLETE] Health window passed." in health
+
+
+def test_one_start_message_per_phase():
+    text = render(load_form(FORMS / "protocol-input-form-11-deployment.yaml"), "generic")
+    workflow = section(text, "## 2. PRODUCTION DEPLOYMENT WORKFLOW")
+    for number in range(1, 5):
+        assert len(re.findall(rf"\[PHASE {number} START\]", workflow)) == 1, number
+    # Phase 3's start is its second action's; the form's start template is not a second one.
+    assert "[PHASE 3 START] - Production Deployment and Immediate Monitoring..." not in text
 
 
 def test_rollback_procedure_only_where_the_form_calls_for_rollback():
@@ -423,3 +479,145 @@ def test_the_next_protocol_comes_from_phase_in_workflow_when_the_form_names_no_o
     assert "@apply" not in handoff and "[PROTOCOL COMPLETE]" not in handoff
     silent = with_data(form, phase_in_workflow="Immediately after production deployment, before operations.")
     assert "hand off to" not in render(silent)
+
+
+# --- Every layout the project's forms are written in.
+
+DOCUMENTATION_FORM = FORMS / "protocol-input-form-16-documentation.yaml"
+INTEGRATION_FORM = FORMS / "protocol-input-form-9-integration.yaml"
+
+
+@pytest.mark.parametrize("path, layout", [
+    (EXECUTION_FORM, "current"), (MANAGEMENT_FORM, "communication_protocols"),
+    (INTEGRATION_FORM, "integration_* + communication_templates"),
+    (DOCUMENTATION_FORM, "integration_* pairs + communication_protocols + handoff_checklist")])
+def test_each_layout_is_recognised_and_named(path, layout, tmp_path):
+    assert load_form(path).layout == layout
+    result = generate_cli(path, "-o", tmp_path / "p.md", cwd=tmp_path)
+    assert result.returncode == 0 and result.stderr.splitlines()[0] == f"{path}: form layout: {layout}"
+
+
+def test_the_documentation_layout_is_read_field_by_field():
+    data = load_form(DOCUMENTATION_FORM).data
+    assert data["inputs_from"][0] == {"protocol": "1-create-prd", "artifacts_consumed": "final PRD updates, acceptance criteria"}
+    assert data["outputs_to"][1] == {"protocol": "18-maintenance-support",
+                                     "artifacts_provided": "feedback backlog, knowledge inventory"}
+    assert data["error_handling"][0] == {
+        "error_type": "MissingSourceArtifact",
+        "error_message_template": "[ERROR] Required source artifact not located for documentation scope.",
+        "recovery_steps": "Engage upstream owner, update inventory, rerun gap analysis."}
+    # A hook known by its purpose is named after its script; the handoff checklist is the completion checklist.
+    assert [h["hook_name"] for h in data["automation_hooks"]] == [
+        "audit_doc_gaps.py", "generate_doc_portal.py", "verify_doc_accuracy.py", "schedule_enablement.py"]
+    assert data["automation_hooks"][0]["purpose"] == "Identify missing source artifacts before drafting."
+    assert data["completion_checklist"][0] == "Source inventory reconciled with gaps resolved."
+
+
+def test_a_hook_needs_a_name_or_a_purpose(tmp_path):
+    form = tmp_path / "form.yaml"
+    form.write_text(EXECUTION_FORM.read_text(encoding="utf-8").replace('- hook_name: "release_readiness_check"',
+                                                                         '- expected_output: "unnamed"'), encoding="utf-8")
+    with pytest.raises(FormError, match=r"automation_hooks\[\d\]\.hook_name is missing"):
+        load_form(form)
+
+
+def test_the_title_keeps_the_name_the_forms_header_gives_it():
+    assert render(load_form(DOCUMENTATION_FORM)).startswith(
+        "# PROTOCOL 16: DOCUMENTATION & KNOWLEDGE TRANSFER (KNOWLEDGE MANAGEMENT COMPLIANT)\n")
+
+
+def test_gate_summary_criteria_appear_where_they_name_something_the_gate_does_not():
+    gates = section(render(load_form(INTEGRATION_FORM)), "## 4. QUALITY GATES")
+    # "Scope reconciled, environment validated." only rewords gate 1; gate 2's summary adds "passing".
+    assert gates.count("**Also (gate summary):**") == 2
+    assert "- **Also (gate summary):** Contract validation configured and passing." in gates
+    assert "Scope reconciled, environment validated." not in gates
+
+
+# --- The form against itself.
+
+def form_findings(path: Path) -> list[tuple[int | None, str]]:
+    from protolint.consistency import check_form
+    from protolint.generate import context
+
+    form = load_form(path)
+    return [(f.line, f.message) for f in check_form(form, context(form))]
+
+
+def test_a_form_that_contradicts_itself_is_told_where(tmp_path):
+    assert form_findings(INTEGRATION_FORM) == [
+        (150, "phases[3].quality_gate 'Sign-Off Gate' needs Forward recommendations, "
+              "which only the optional [GUIDELINE] action Publish Recommendations records"),
+        (161, "integration_outputs[0] promises INTEGRATION-EVIDENCE.zip to 4-quality-audit, "
+              "but no phase's evidence or hook produces it"),
+        (163, "integration_outputs[1] promises contract-validation-results.json to 10-pre-deployment-staging, "
+              "but no phase's evidence or hook produces it")]
+    text = EXECUTION_FORM.read_text(encoding="utf-8")
+    form = tmp_path / "form.yaml"
+    # A gate that names a later phase's evidence; two hooks writing one file; a handoff elsewhere.
+    data = yaml.safe_load(text)
+    data["phases"][0]["quality_gate"]["criteria"] += " post-release-validation-report.json reviewed."
+    data["automation_hooks"][1]["command"] = data["automation_hooks"][0]["command"] = "python x.py --output out.json"
+    data["next_protocol"] = "13-incident-response-rollback"
+    data["phases"][1]["quality_gate"]["failure_handling"] = "Deploy to production with documented exceptions."
+    form.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    messages = [message for _, message in form_findings(form)]
+    assert any("needs post-release-validation-report.json, which phase 3 produces later" in m for m in messages), messages
+    assert "automation_hooks[1] 'deploy_backend' writes out.json, as automation_hooks[0] does: " \
+           "one overwrites the other" in messages
+    assert "next_protocol hands off to Protocol 13, but phase_in_workflow places this protocol before Protocol 12" \
+           in messages
+    # "DO NOT deploy to production without explicit go/no-go approval …"
+    assert "phases[1].quality_gate.failure_handling ('Deploy to production with documented exceptions.') lets the " \
+           "agent deploy to production when the gate fails, which primary_guardrail forbids" in messages
+    result = generate_cli(form, "-o", tmp_path / "p.md", cwd=tmp_path)
+    assert result.returncode == 0
+    assert any(line.startswith(f"{form}:") and ": warning: next_protocol hands off to Protocol 13" in line
+               for line in result.stderr.splitlines())
+
+
+def test_evidence_a_later_phase_writes_is_found_and_a_consistent_form_has_no_findings():
+    # collect_perf ("Phase 3 validation") writes the health metrics Phase 2's gate is judged on.
+    assert form_findings(EXECUTION_FORM) == [
+        (101, "phases[1] records .artifacts/deployment/deployment-health-metrics.json before its gate, "
+              "but only collect_perf writes it, in phase 3")]
+    assert form_findings(FORMS / "protocol-input-form-11-deployment-3d628b3.yaml") == []
+
+
+# --- No seams, no guessed conditions.
+
+@pytest.mark.parametrize("role, said", [("UAT Coordinator", "a"), ("SRE Lead", "an"), ("Engineer", "an"),
+                                        ("User Advocate", "a"), ("Release Manager", "a")])
+def test_the_role_gets_the_article_it_is_spoken_with(role, said):
+    from protolint.generate import article
+    assert article(role) == said
+
+
+def test_a_phase_template_is_expanded_whichever_way_it_spells_the_phase(tmp_path):
+    data = yaml.safe_load(EXECUTION_FORM.read_text(encoding="utf-8"))
+    data["announcements"]["phase_complete_template"] = "[PHASE {phase_number} COMPLETE] {PHASE_NAME} done."
+    form = tmp_path / "form.yaml"
+    form.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    text = render(load_form(form), "generic")
+    assert "[PHASE 1 COMPLETE] Release Readiness Confirmation done." in text and "{PHASE_NAME}" not in text
+
+
+def test_a_rollback_is_what_the_form_calls_one_never_what_a_command_mentions(tmp_path):
+    data = yaml.safe_load(EXECUTION_FORM.read_text(encoding="utf-8"))
+    data["automation_hooks"] = [{"hook_name": "collect_logs", "trigger_point": "Phase 1 readiness audit",
+                                 "command": "python scripts/collect_logs.py --output .artifacts/deployment/rollback.log"}]
+    form = tmp_path / "form.yaml"
+    form.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    gates = section(render(load_form(form), "generic"), "## 4. QUALITY GATES")
+    assert "Rollback Procedure" not in section(gates, "### Gate 1: Go/No-Go Gate")
+
+
+def test_an_error_template_is_reported_at_the_halt_that_raises_it():
+    text = render(load_form(DOCUMENTATION_FORM))
+    compile_inventory = action(text, "### STEP 1: Knowledge Inventory and Scope Confirmation", 1)
+    assert ("   * **Halt condition:** Missing source artifact required for documentation scope\n"
+            "   * **On halt, report `MissingSourceArtifact`:**\n"
+            "     ```\n     [ERROR] Required source artifact not located for documentation scope.\n     ```\n"
+            "     Recovery: Engage upstream owner, update inventory, rerun gap analysis.") in compile_inventory
+    # ReviewRejection names no halt condition closely enough: it stays in the catalogue only.
+    assert text.count("ReviewRejection") == 1

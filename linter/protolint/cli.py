@@ -56,6 +56,19 @@ def _stderr():
     return Console(stderr=True, highlight=False)
 
 
+def _form_notices(form: str, loaded) -> None:
+    """Say how the form was read (older layouts are renamed into the current
+    one) and where it contradicts itself, each at its line."""
+    from protolint.consistency import check_form
+    from protolint.generate import context
+
+    console = _stderr()
+    console.print(f"{form}: form layout: {loaded.layout}", markup=False, highlight=False, soft_wrap=True)
+    for finding in check_form(loaded, context(loaded)):
+        place = f"{form}:{finding.line}" if finding.line else form
+        console.print(f"{place}: warning: {finding.message}", markup=False, highlight=False, soft_wrap=True)
+
+
 def _fail(problem: str | UserError) -> None:
     """Exit 2 with the message.  A form's problems are one line each, placed like
     any bad input: `form.yaml:57: error: phases[1].quality_gate.gate_name is missing`."""
@@ -405,6 +418,7 @@ def cycle(
     console = Console(highlight=False)
     try:
         loaded = load_form(form)
+        _form_notices(form, loaded)
         chosen = profile or default_profile(loaded)
         if chosen not in PROFILES:
             _fail(f"unknown profile {chosen!r}; profiles: {', '.join(PROFILES)}")
@@ -488,6 +502,7 @@ def generate(
         _fail(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
     try:
         loaded = load_form(form)
+        _form_notices(form, loaded)
         chosen = profile or default_profile(loaded)
         text = render(loaded, chosen, Path(template) if template else None)
         if output == "-":

@@ -1,10 +1,10 @@
 """Protocol input forms: load, validate, and read them in one layout.
 
 A form is what a protocol is generated from and what form-bound rules compare a
-protocol against.  Forms in the wild come in three layouts (the current one,
-`communication_protocols`, and the older `integration_*`/`communication_templates`);
-they are validated against one JSON Schema and then read as the current layout,
-so templates and rules name one set of fields.
+protocol against.  Forms in the wild come in four layouts (see `LAYOUTS`); they
+are validated against one JSON Schema and then read as the current layout, so
+templates and rules name one set of fields, and the layout recognised is named
+so that a person can tell how their form was read.
 
 An incomplete form is the seed's "form omission": every problem is reported at
 once, each with its YAML path and line, because the person filling the form
@@ -34,8 +34,23 @@ LEGACY_SOURCES = {
     "outputs_to": "integration_outputs",
     "announcements": "communication_protocols.status_announcements / communication_templates.status_announcements",
     "validation_prompts": "communication_protocols.validation_prompts / communication_templates.validation_prompts",
-    "error_handling": "communication_protocols.error_messages / communication_templates.error_handling",
+    "error_handling": "communication_protocols.error_messages / communication_protocols.error_handling "
+                      "/ communication_templates.error_handling",
+    "completion_checklist": "handoff_checklist",
 }
+# The layouts found in the project's forms, each with the keys only it has: a
+# form is in the last layout listed whose keys it uses, else the current one.
+LAYOUTS = (
+    ("current", ()),
+    ("communication_protocols", ("communication_protocols",)),
+    ("integration_* + communication_templates", ("integration_inputs", "integration_outputs",
+                                                 "communication_templates")),
+    ("integration_* pairs + communication_protocols + handoff_checklist",
+     ("handoff_checklist", "communication_protocols.error_handling", "integration_inputs[].protocol",
+      "integration_outputs[].protocol", "automation_hooks[].purpose")),
+)
+# The header comment that names the protocol: "# Protocol 16 Requirements (Documentation & Knowledge Transfer)".
+_HEADER_NAME = re.compile(r"\((?P<name>[^()]+)\)\s*$|^(?P<line>[A-Za-z][^:()]*)$")
 
 
 class FormError(UserError):
@@ -55,6 +70,9 @@ class Form:
     data: dict[str, Any]
     """The form read in the current layout; what templates and rules see."""
     lines: dict[tuple, int]
+    header_names: tuple[str, ...] = ()
+    """Names the form's leading comment gives the protocol, as written
+    (`Documentation & Knowledge Transfer`)."""
 
     @property
     def number(self) -> str:
@@ -65,6 +83,10 @@ class Form:
         """`11-production-deployment`: the protocol's file stem."""
         name = self.data["protocol_name"]
         return name if name.startswith(f"{self.number}-") else f"{self.number}-{name}"
+
+    @property
+    def layout(self) -> str:
+        return layout(self.raw)
 
     def field_name(self, top_key: str) -> str:
         """The name a person sees in their own form for a current-layout field."""
@@ -97,7 +119,32 @@ def load_form(path: str | Path) -> Form:
     problems = validate(raw, lines)
     if problems:
         raise FormError(source, problems)
-    return Form(source, raw, normalise(raw), lines)
+    return Form(source, raw, normalise(raw), lines, _header_names(text))
+
+
+def layout(raw: dict) -> str:
+    """The name of the layout the form is written in (see `LAYOUTS`)."""
+    used = set(raw)
+    communication = raw.get("communication_protocols")
+    if isinstance(communication, dict):
+        used |= {f"communication_protocols.{key}" for key in communication}
+    for key in ("integration_inputs", "integration_outputs", "automation_hooks"):
+        for item in raw.get(key) or []:
+            if isinstance(item, dict):
+                used |= {f"{key}[].{field}" for field in item}
+    return next(name for name, keys in reversed(LAYOUTS) if not keys or used & set(keys))
+
+
+def _header_names(text: str) -> tuple[str, ...]:
+    """The names in the comment lines that open the form."""
+    names = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        match = _HEADER_NAME.search(line.lstrip("# ").strip())
+        if match:
+            names.append((match["name"] or match["line"]).strip())
+    return tuple(names)
 
 
 def validate(raw: dict, lines: dict[tuple, int]) -> list[tuple[int | None, str]]:
@@ -169,11 +216,17 @@ def normalise(raw: dict) -> dict[str, Any]:
                 "error_handling", "completion_checklist", "focus_areas"):
         data.setdefault(key, [])
     if "integration_inputs" in raw and not data["inputs_from"]:
-        data["inputs_from"] = [{"protocol": i["source_protocol"], "artifacts_consumed": i.get("artifacts_consumed", ""),
-                                "usage": ""} for i in raw["integration_inputs"]]
+        data["inputs_from"] = [{"protocol": i.get("source_protocol") or i["protocol"],
+                                "artifacts_consumed": i.get("artifacts_consumed") or i.get("artifacts") or ""}
+                               for i in raw["integration_inputs"]]
     if "integration_outputs" in raw and not data["outputs_to"]:
-        data["outputs_to"] = [{"protocol": o["target_protocol"], "artifacts_provided": o.get("artifacts_produced", ""),
-                               "purpose": ""} for o in raw["integration_outputs"]]
+        data["outputs_to"] = [{"protocol": o.get("target_protocol") or o["protocol"],
+                               "artifacts_provided": o.get("artifacts_produced") or o.get("artifacts") or ""}
+                              for o in raw["integration_outputs"]]
+    if not data["completion_checklist"]:
+        data["completion_checklist"] = list(raw.get("handoff_checklist") or [])
+    data.pop("handoff_checklist", None)
+    data["automation_hooks"] = [_hook_entry(hook) for hook in data["automation_hooks"]]
     for phase in data["phases"]:
         phase.setdefault("objective", "")
         phase["evidence_collection"] = phase.get("evidence_collection") or []
@@ -191,15 +244,26 @@ def normalise(raw: dict) -> dict[str, Any]:
     return data
 
 
+def _hook_entry(hook: dict) -> dict:
+    """A hook known by its purpose is named after the script its command runs
+    (`python scripts/audit_doc_gaps.py …` → `audit_doc_gaps.py`), else its first word."""
+    if hook.get("hook_name"):
+        return hook
+    words = hook["command"].split()
+    script = next((w for w in words if re.search(r"\.(py|sh|js|ts|rb)$", w)), words[0])
+    return {**hook, "hook_name": script.rsplit("/", 1)[-1]}
+
+
 def _announcements(raw: dict, phases: list[dict]) -> list[str]:
     templates = raw.get("announcements")
     if isinstance(templates, dict):
         lines = []
         for phase in phases:
             for key in ("phase_start_template", "phase_complete_template"):
+                if key == "phase_start_template" and _opens_itself(phase):
+                    continue  # one start message per phase: the action's own
                 if templates.get(key):
-                    lines.append(templates[key].replace("{N}", str(phase["phase_number"]))
-                                 .replace("{phase_name}", phase["phase_name"]))
+                    lines.append(_expand(templates[key], phase))
         if templates.get("automation_status_template"):
             lines.append(templates["automation_status_template"])
         return lines
@@ -207,9 +271,24 @@ def _announcements(raw: dict, phases: list[dict]) -> list[str]:
     return list(communication.get("status_announcements", []))
 
 
+def _expand(template: str, phase: dict) -> str:
+    """A phase template with every spelling of the phase's number and name filled
+    in (`{N}`, `{phase_number}`, `{phase_name}`, `{PHASE_NAME}`), none left half-done."""
+    number, name = str(phase["phase_number"]), phase["phase_name"]
+    return re.sub(r"\{(N|n|phase_number|PHASE_NUMBER|phase_name|PHASE_NAME|phase)\}",
+                  lambda m: name if "name" in m[1].lower() else number, template)
+
+
+def _opens_itself(phase: dict) -> bool:
+    """One of the phase's actions announces its start (`[PHASE 2 START] - …`)."""
+    said = " ".join(step.get("communication_template") or "" for step in phase["steps"])
+    return bool(re.search(rf"(?i)\bPHASE\s+{re.escape(str(phase['phase_number']))}\s+START\b", said))
+
+
 def _error_entry(entry: dict | str) -> dict[str, str]:
-    if isinstance(entry, dict):  # communication_protocols.error_messages: {code, message}
-        return {"error_type": entry["code"], "error_message_template": entry["message"], "recovery_steps": ""}
+    if isinstance(entry, dict):  # communication_protocols.error_messages {code, message} or .error_handling {error_code, …}
+        return {"error_type": entry.get("code") or entry["error_code"], "error_message_template": entry["message"],
+                "recovery_steps": entry.get("recovery") or ""}
     code, _, recovery = entry.partition(":")  # communication_templates.error_handling: "Code: recovery"
     return {"error_type": code.strip(), "error_message_template": "", "recovery_steps": recovery.strip()}
 

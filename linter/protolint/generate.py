@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from protolint.errors import UserError
 from protolint.form import Form
+from protolint.placement import hook_outputs, place, stems
 
 if TYPE_CHECKING:
     from protolint.packs import RulePack
@@ -141,6 +142,7 @@ def _environment(search: tuple[str, ...]) -> Any:
         loader=jinja2.FileSystemLoader(search), undefined=jinja2.StrictUndefined, autoescape=False,
         keep_trailing_newline=True, trim_blocks=True, lstrip_blocks=True)
     environment.filters["protocol"] = protocol_label
+    environment.filters["article"] = article
     return environment
 
 
@@ -159,8 +161,12 @@ def _template_line(error: BaseException, template: Path) -> str:
 
 def context(form: Form) -> dict[str, Any]:
     data = form.data
-    phases = [_phase(p) for p in data["phases"]]
+    phases = [_phase(p, data.get("quality_gates_summary") or []) for p in data["phases"]]
     hooks = [_hook(h, phases) for h in data["automation_hooks"]]
+    templates = form.raw.get("announcements")
+    status = templates.get("automation_status_template") or "" if isinstance(templates, dict) else ""
+    placed = place(phases, hooks, data["validation_prompts"], data["error_handling"], data["announcements"], status,
+                   data["protocol_name"])
     for phase in phases:
         phase["hooks"] = [h for h in hooks if any(p is phase for p in h["phases"])]
         phase["rollback"] = _rollback(phase, phase["hooks"])
@@ -182,7 +188,11 @@ def context(form: Form) -> dict[str, Any]:
         "phases": phases,
         "hooks": hooks,
         "archives": archives,
+        # The form's own checklist item for an archive is not repeated in other words.
+        "handoff_archives": [e for e in archives if not any(
+            Path(e["storage_location"]).name in item for item in data["completion_checklist"])],
         "next_protocol": next_protocol,
+        "handoff_prompts": placed["prompts"],
         "sections": {name: position for position, name in enumerate(written, 1)},
     }
 
@@ -213,6 +223,15 @@ def _next_protocol(data: dict) -> dict[str, str] | None:
     return {"label": protocol_label(slug) if slug else label, "slug": slug}
 
 
+def article(noun: str) -> str:
+    """`a` or `an` as the noun is spoken: an engineer, a UAT coordinator, an SRE,
+    a user."""
+    word = (noun.split() or [""])[0]
+    if len(word) > 1 and word.isupper():  # spelt out letter by letter
+        return "an" if word[0] in "AEFHILMNORSX" else "a"
+    return "an" if word[:1].lower() in "aeiou" and not re.match(r"(?i)u[nst][aeiou]|one", word) else "a"
+
+
 def protocol_label(reference: str) -> str:
     """`10-pre-deployment-staging` → `Protocol 10 (10-pre-deployment-staging)`."""
     number = re.match(r"\d+[a-z]?(?=-|$)", reference, re.IGNORECASE)
@@ -220,27 +239,26 @@ def protocol_label(reference: str) -> str:
 
 
 def _title_name(form: Form) -> str:
-    """`technical-design-architecture` → `TECHNICAL DESIGN ARCHITECTURE`."""
+    """`technical-design-architecture` → `TECHNICAL DESIGN ARCHITECTURE`, or the
+    name the form's header comment spells with the same words
+    (`Technical Design & Architecture` → `TECHNICAL DESIGN & ARCHITECTURE`)."""
     stem = form.slug[len(form.number) + 1:]
-    return " ".join(stem.replace("_", "-").split("-")).upper()
+    words = stem.replace("_", "-").split("-")
+    for name in form.header_names:
+        if [w for w in _WORD.findall(name.lower()) if w != "and"] == [w.lower() for w in words if w]:
+            return name.upper()
+    return " ".join(words).upper()
 
 
-def _phase(raw: dict) -> dict[str, Any]:
-    """The form's phase; each step also lists the evidence it names."""
-    steps = [{**step, "evidence": _evidence_named_in(step, raw["evidence_collection"])} for step in raw["steps"]]
-    return {**raw, "steps": steps}
-
-
-def _evidence_named_in(step: dict, evidence: list[dict]) -> list[str]:
-    """The phase's evidence this step names (by file name or by the item's own words)."""
-    text = " ".join(step.get(k) or "" for k in ("action_title", "instructions", "communication_template",
-                                                   "halt_condition")).lower()
-    named = []
-    for item in evidence:
-        file_name = PurePosixPath(item["storage_location"]).name.lower()
-        if (file_name and file_name in text) or item["evidence_item"].lower() in text:
-            named.append(item["storage_location"])
-    return named
+def _phase(raw: dict, gates_summary: list[dict]) -> dict[str, Any]:
+    """The form's phase, its gate with the criteria `quality_gates_summary` gives
+    it where they name something its own criteria do not (a summary that only
+    rewords them adds nothing)."""
+    steps = [dict(step) for step in raw["steps"]]
+    gate = raw["quality_gate"]
+    summary = next((g.get("criteria") or "" for g in gates_summary if g["gate_name"] == gate["gate_name"]), "")
+    differs = stems(summary) - stems(gate["criteria"])
+    return {**raw, "steps": steps, "quality_gate": {**gate, "summary_criteria": summary if differs else ""}}
 
 
 def _hook(raw: dict, phases: list[dict]) -> dict[str, Any]:
@@ -248,23 +266,30 @@ def _hook(raw: dict, phases: list[dict]) -> dict[str, Any]:
     return {**raw, "trigger_point": trigger, "expected_output": raw.get("expected_output") or "",
             "phases": _phases_of_hook(raw, phases),
             "conditional": bool(_CONDITIONAL.search(trigger)),
-            "is_rollback": any(_ROLLBACK.search(raw.get(k) or "") for k in ("hook_name", "trigger_point", "command"))}
+            # What the form calls it and when it runs, never what its command mentions (a rollback log).
+            "is_rollback": any(_ROLLBACK.search(raw.get(k) or "") for k in ("hook_name", "trigger_point"))}
 
 
 def _phases_of_hook(hook: dict, phases: list[dict]) -> list[dict]:
     """The phases a hook runs in: the ones its trigger names (`Phase 2 …`); else
-    the one phase whose evidence its command writes; else the one phase whose
-    name and step titles share the most words with the trigger; else none."""
+    the one phase whose evidence its command writes (`--output PATH`), else the
+    one whose evidence it mentions; else the one phase whose name and step titles
+    share the most words with its trigger or purpose; else none."""
     by_number = {str(p["phase_number"]): p for p in phases}
     named = [by_number[n] for n in dict.fromkeys(_PHASE_REF.findall(hook.get("trigger_point") or ""))
              if n in by_number]
     if named:
         return named
+    outputs = [path.rstrip("/") for path in hook_outputs(hook)]
+    writing = [p for p in phases if any(place.strip().rstrip("/") in outputs for e in p["evidence_collection"]
+                                        for place in e["storage_location"].split(" or "))]
+    if len(writing) == 1:
+        return writing
     output = f"{hook['command']} {hook.get('expected_output') or ''}"
     writing = [p for p in phases if any(e["storage_location"] in output for e in p["evidence_collection"])]
     if len(writing) == 1:
         return writing
-    words = _words(hook.get("trigger_point") or "")
+    words = _words(f"{hook.get('trigger_point') or ''} {hook.get('purpose') or ''}")
     overlaps = [len(words & _words(" ".join([p["phase_name"], *(s["action_title"] for s in p["steps"])])))
                 for p in phases]
     best = max(overlaps, default=0)
@@ -279,11 +304,15 @@ def _words(text: str) -> set[str]:
 
 def _rollback(phase: dict, hooks: list[dict]) -> dict[str, Any] | None:
     """The phase gate's rollback procedure, when the form calls for one: its
-    failure handling says to roll back, or a hook of the phase is a rollback."""
+    failure handling says to roll back, or a hook of the phase is a rollback.
+    Its triggers are what the form states as conditions: a step's halt condition
+    that rolls back, a rollback hook's conditional trigger; never an instruction
+    that only mentions a rollback."""
     on_gate_failure = bool(_ROLLBACK_ACTION.search(phase["quality_gate"]["failure_handling"]))
     rollback_hooks = [h for h in hooks if h["is_rollback"]]
     if not (on_gate_failure or rollback_hooks):
         return None
-    triggers = [(step["action_title"], text) for step in phase["steps"]
-                for text in (step["halt_condition"], step["instructions"]) if _ROLLBACK_TRIGGER.search(text)]
-    return {"on_gate_failure": on_gate_failure, "triggers": triggers, "hooks": rollback_hooks}
+    triggers = [(step["action_title"], step["halt_condition"]) for step in phase["steps"]
+                if _ROLLBACK_TRIGGER.search(step["halt_condition"])]
+    return {"on_gate_failure": on_gate_failure, "triggers": triggers, "hooks": rollback_hooks,
+            "hook_triggers": [h for h in rollback_hooks if h["conditional"]]}
