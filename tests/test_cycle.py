@@ -361,12 +361,14 @@ def test_corpus_forms_cycle_to_pass_with_the_generic_profile(tmp_path, name):
 
 @needs_corpus()
 @pytest.mark.parametrize("name", ["9-integration", "10-staging", "16-documentation"])
-def test_corpus_forms_with_a_misspelled_role_are_refused_precisely(tmp_path, name):
-    done = protolint("cycle", CORPUS / "forms" / f"protocol-input-form-{name}.yaml", "--profile", "generic",
-                     "-o", tmp_path / "p.md")
-    assert done.returncode == 2
-    assert "ai_role is missing (line 7 has 'aio_role': misspelled?)" in done.stderr
-    assert not (tmp_path / "p.md").exists()
+def test_corpus_forms_that_write_aio_role_are_read_and_say_so(tmp_path, name):
+    """The project's own forms spell the role `aio_role`: a known alias, read as
+    `ai_role` with a note at its line, not refused."""
+    form = CORPUS / "forms" / f"protocol-input-form-{name}.yaml"
+    done = protolint("cycle", form, "--profile", "generic", "-o", tmp_path / "p.md")
+    assert done.returncode in (0, 1), done.stderr
+    assert f"{form}:7: note: aio_role read as ai_role" in done.stderr
+    assert (tmp_path / "p.md").exists()
 
 
 def test_a_fix_the_form_cannot_supply_names_the_missing_field():
@@ -411,12 +413,12 @@ def test_fix_leaves_what_a_suppression_comment_hides(tmp_path):
 @pytest.mark.parametrize("command", [["cycle", "{form}"], ["check", "{protocol}", "--form", "{form}"]])
 def test_an_invalid_form_is_one_placed_line_per_problem(tmp_path, command):
     form = tmp_path / "form.yaml"
-    form.write_text('protocol_number: "11"\nprotocol_name: "x"\naio_role: "Architect"\nphases: []\n', encoding="utf-8")
+    form.write_text('protocol_number: "11"\nprotocol_name: "x"\nai_rol: "Architect"\nphases: []\n', encoding="utf-8")
     places = {"form": str(form), "protocol": str(PROTOCOLS / "release-execution" / "11-production-deployment.md")}
     done = protolint(*[arg.format(**places) for arg in command], cwd=tmp_path)
     assert done.returncode == 2
     lines = done.stderr.splitlines()
-    assert f"{form}:3: error: aio_role is not a form field; did you mean 'ai_role'?" in lines
+    assert f"{form}:3: error: ai_rol is not a form field; did you mean 'ai_role'?" in lines
     assert f"{form}:4: error: phases is empty: list at least one" in lines
     assert all(line.startswith(f"{form}:") for line in lines)
 

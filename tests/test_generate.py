@@ -424,11 +424,11 @@ def test_cli_stdout_writes_nothing(tmp_path):
 
 def test_cli_invalid_form_lists_every_problem_and_exits_2(tmp_path):
     form = tmp_path / "form.yaml"
-    form.write_text('protocol_number: "6"\nprotocol_name: "x"\naio_role: "Architect"\nphases: []\n', encoding="utf-8")
+    form.write_text('protocol_number: "6"\nprotocol_name: "x"\nai_rol: "Architect"\nphases: []\n', encoding="utf-8")
     result = generate_cli(form, cwd=tmp_path)
     assert result.returncode == 2 and result.stdout == ""
     lines = result.stderr.splitlines()
-    assert f"{form}:3: error: aio_role is not a form field; did you mean 'ai_role'?" in lines
+    assert f"{form}:3: error: ai_rol is not a form field; did you mean 'ai_role'?" in lines
     assert f"{form}:4: error: phases is empty: list at least one" in lines
     assert all(line.startswith(f"{form}:") and ": error: " in line for line in lines)
     assert "Traceback" not in result.stderr and not (tmp_path / ".cursor").exists()

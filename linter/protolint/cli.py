@@ -64,6 +64,9 @@ def _form_notices(form: str, loaded) -> None:
 
     console = _stderr()
     console.print(f"{form}: form layout: {loaded.layout}", markup=False, highlight=False, soft_wrap=True)
+    for line, written, field in loaded.aliases:
+        place = f"{form}:{line}" if line else form
+        console.print(f"{place}: note: {written} read as {field}", markup=False, highlight=False, soft_wrap=True)
     for finding in check_form(loaded, context(loaded)):
         place = f"{form}:{finding.line}" if finding.line else form
         console.print(f"{place}: warning: {finding.message}", markup=False, highlight=False, soft_wrap=True)

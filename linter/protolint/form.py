@@ -38,6 +38,9 @@ LEGACY_SOURCES = {
                       "/ communication_templates.error_handling",
     "completion_checklist": "handoff_checklist",
 }
+# Keys the project's own forms spell otherwise, read as the field they mean (and
+# said so): `aio_role` stands for `ai_role` in forms 9, 10 and 16 of the corpus.
+KNOWN_ALIASES = {"aio_role": "ai_role"}
 # The layouts found in the project's forms, each with the keys only it has: a
 # form is in the last layout listed whose keys it uses, else the current one.
 LAYOUTS = (
@@ -73,6 +76,8 @@ class Form:
     header_names: tuple[str, ...] = ()
     """Names the form's leading comment gives the protocol, as written
     (`Documentation & Knowledge Transfer`)."""
+    aliases: tuple[tuple[int | None, str, str], ...] = ()
+    """(line, key as written, field it was read as) for each known alias used."""
 
     @property
     def number(self) -> str:
@@ -90,6 +95,9 @@ class Form:
 
     def field_name(self, top_key: str) -> str:
         """The name a person sees in their own form for a current-layout field."""
+        written = next((old for _, old, new in self.aliases if new == top_key), None)
+        if written:
+            return written
         if top_key in self.raw or top_key not in LEGACY_SOURCES:
             return top_key
         return LEGACY_SOURCES[top_key]
@@ -116,10 +124,15 @@ def load_form(path: str | Path) -> Form:
     if not isinstance(raw, dict) or node is None:
         raise FormError(source, [(1, "a form is a YAML mapping (protocol_number, protocol_name, phases, …)")])
     lines = line_index(node)
+    aliases = tuple((lines.get((old,)), old, new) for old, new in KNOWN_ALIASES.items()
+                    if old in raw and new not in raw)
+    for _, old, new in aliases:
+        raw = {new if key == old else key: value for key, value in raw.items()}
+        lines = {((new,) + place[1:] if place[:1] == (old,) else place): line for place, line in lines.items()}
     problems = validate(raw, lines)
     if problems:
         raise FormError(source, problems)
-    return Form(source, raw, normalise(raw), lines, _header_names(text))
+    return Form(source, raw, normalise(raw), lines, _header_names(text), aliases)
 
 
 def layout(raw: dict) -> str:
