@@ -127,3 +127,10 @@ def test_version_and_color_rules():
     assert "\x1b[" not in plain.stdout  # not a terminal, and NO_COLOR
     forced = protolint(NO_GUARDRAIL, "--pack", "core", env={"FORCE_COLOR": "1", "NO_COLOR": ""})
     assert forced.returncode == 0
+
+
+def test_a_mistyped_command_is_named_with_a_suggestion_not_read_as_a_file():
+    done = protolint("chek", "x.md")
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert "no such command 'chek' (did you mean 'check'?)" in done.stderr
+    assert protolint("analyse", "x.md").stderr.count("did you mean 'analyze'?") == 1

@@ -6,6 +6,7 @@ often than it is asked anything else.
 
 from __future__ import annotations
 
+import difflib
 import os
 import sys
 from enum import Enum
@@ -23,7 +24,6 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=N
 rules_app = typer.Typer(no_args_is_help=True, help="List and explain the rules of the packs.")
 app.add_typer(rules_app, name="rules")
 
-COMMANDS = {"analyze", "check", "config", "cycle", "generate", "graph", "init", "rules", "schema"}
 
 
 class Format(str, Enum):
@@ -617,8 +617,21 @@ def schema(name: Annotated[str, typer.Argument(help="Which schema: pack, config 
     sys.stdout.write(text)
 
 
+def _command_names() -> set[str]:
+    """The app's own commands and groups: a new command is never read as a path."""
+    names = {command.name or command.callback.__name__.replace("_", "-") for command in app.registered_commands}
+    return names | {group.name for group in app.registered_groups}
+
+
 def main() -> None:
     argv = sys.argv[1:]
-    if argv and argv[0] not in COMMANDS and argv[0] not in ("--help", "-h", "--version"):
-        sys.argv.insert(1, "check")
+    commands = _command_names()
+    if argv and argv[0] not in commands and argv[0] not in ("--help", "-h", "--version"):
+        close = difflib.get_close_matches(argv[0], sorted(commands), n=1, cutoff=0.75)
+        if close and not argv[0].startswith("-") and not Path(argv[0]).exists():
+            try:
+                _fail(f"no such command {argv[0]!r} (did you mean {close[0]!r}?)")
+            except typer.Exit as done:
+                sys.exit(done.exit_code)
+        sys.argv.insert(1, "check")  # `protolint FILE` checks FILE
     app(prog_name="protolint")
