@@ -94,6 +94,12 @@ class CodeBlock(Node):
     content: str = ""
     fenced: bool = True
 
+    @property
+    def language(self) -> str:
+        """The info string's first word, lower-cased (`bash`, `markdown`); empty without one."""
+        words = self.info.split(maxsplit=1)
+        return words[0].lower() if words else ""
+
 
 @dataclass(slots=True)
 class Quote(Node):

@@ -139,6 +139,7 @@ def combine(packs: list[RulePack]) -> RulePack:
 
 shipped_packs_dir = shipped_rules_dir
 
+
 def shipped_pack_names() -> list[str]:
     return sorted(p.stem for p in shipped_packs_dir().glob("*.yaml"))
 
@@ -285,7 +286,7 @@ class PackLoader:
             except re.error as error:
                 raise PackError(source, f"bad regular expression in a role's titles or labels: {error}",
                                 lines.get(("roles",))) from None
-        self._check_roles(data, lines, source, rules, own, vocabulary or shipped_vocabulary())
+        self._check_roles(data, lines, source, vocabulary or shipped_vocabulary())
         for position, rule_id in enumerate(data.get("disable", [])):
             if rule_id not in rules:
                 raise PackError(source, f"cannot disable unknown rule {rule_id!r}",
@@ -312,8 +313,7 @@ class PackLoader:
         )
 
     @staticmethod
-    def _check_roles(data: dict, lines: LineIndex, source: str, rules: dict[str, Rule], own: set[str],
-                     vocabulary: Vocabulary) -> None:
+    def _check_roles(data: dict, lines: LineIndex, source: str, vocabulary: Vocabulary) -> None:
         """Every role a rule of this pack selects is in the vocabulary it reads with."""
         known = vocabulary.names
         for position, spec in enumerate(data.get("rules", [])):
@@ -424,10 +424,9 @@ class PackLoader:
 
     def _selector(self, spec: Any, source: str, line: int, rule_id: str) -> Selector | Union:
         try:
-            selector = compile_selector(spec)
+            return compile_selector(spec)
         except re.error as error:
             raise PackError(source, f"bad regular expression in selector: {error}", line, rule_id) from None
-        return selector
 
     def _regexes(self, value: str | list[str], source: str, where: Callable[..., int], keys: tuple,
                  rule_id: str) -> re.Pattern[str] | list[re.Pattern[str]]:

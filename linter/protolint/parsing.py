@@ -226,7 +226,7 @@ class _DocumentBuilder:
                 start, end = tok.map[0] + 1, tok.map[1]
                 content = tok.content
                 if kind == "fence" and start < end:  # as written, not as mended for the parser
-                    closed = _FENCE.match(self.lines[end - 1]) is not None and end > start
+                    closed = _FENCE.match(self.lines[end - 1]) is not None
                     content = self.span_text(start + 1, end - 1 if closed else end)
                     content = content + "\n" if content else ""
                 self.code.append(CodeBlock(start, end, self.span_text(start, end),
@@ -267,7 +267,7 @@ class _DocumentBuilder:
         """In a fenced shell block that lists several commands, each under its
         own comment, every comment titles the command below it -- the way a
         protocol lists its hooks in one block instead of one subsection each."""
-        if not block.fenced or block.info.split(maxsplit=1)[:1] and block.info.split()[0].lower() not in _SHELL_INFO:
+        if not block.fenced or block.language not in _SHELL_INFO:
             return
         first, last = block.line + 1, block.end_line - 1
         chunks: list[tuple[int, str]] = []

@@ -3,7 +3,7 @@
 Protocols name the same part in many ways (`## AI Persona`, `## 1. AI ROLE AND
 MISSION`, `**Your Role:** You are ...`) and use the same word for unrelated parts
 (`### CI/CD Integration` inside AUTOMATION HOOKS is not INTEGRATION POINTS).  So
-rules do not search headings for words: the vocabulary in `rules/roles.yaml`
+rules do not search headings for words: the vocabulary in `rules/vocabulary/roles.yaml`
 says how each role is recognised (anchored titles, top level or not, the roles
 of enclosing sections that rule it out, labelled lines), and every section of
 a Document carries the role it was read as.  Rules then select roles.
@@ -20,7 +20,6 @@ from pathlib import Path
 import yaml
 
 from protolint.document import CodeBlock, Document, Section, canonical_title
-
 
 
 def shipped_rules_dir() -> Path:
@@ -134,8 +133,7 @@ def foreign_lines(sections: list[Section], code_blocks: list[CodeBlock]) -> froz
         if section.role == EXAMPLE:
             foreign.update(range(section.line, section.end_line + 1))
     for block in code_blocks:
-        info = block.info.split(maxsplit=1)
-        if info and info[0].lower() in EXAMPLE_INFO:
+        if block.language in EXAMPLE_INFO:
             foreign.update(range(block.line, block.end_line + 1))
     return frozenset(foreign)
 

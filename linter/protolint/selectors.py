@@ -8,7 +8,7 @@ search the whole file unless a rule says `select: document`.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from protolint.checks import Scope
@@ -151,11 +151,11 @@ class Selector:
         excluded = self._excluded(doc)
         if not excluded:
             return nodes
-        if self.select in ("section", "body", "document"):
-            return [n if isinstance(n, Section) and not any(
-                        i in excluded for i in range(n.line, n.end_line + 1))
-                    else _blanked(n, doc, excluded) for n in nodes if n.line not in excluded]
-        return [n for n in nodes if n.line not in excluded]
+        kept = [n for n in nodes if n.line not in excluded]
+        if self.select not in ("section", "body", "document"):
+            return kept
+        return [n if excluded.isdisjoint(range(n.line, n.end_line + 1)) else _blanked(n, doc, excluded)
+                for n in kept]
 
     def _filter(self, nodes: list[Node]) -> list[Node]:
         if self.where is None:
@@ -235,13 +235,10 @@ ROLE_TITLES = {
 
 
 def _blanked(node: Node, doc: Document, excluded: frozenset[int]) -> Node:
+    """The node with the text of the excluded lines blanked (line numbers kept)."""
     text = "\n".join("" if n in excluded else line
                      for n, line in enumerate(doc.lines[node.line - 1:node.end_line], start=node.line))
-    if isinstance(node, Section):
-        return Section(node.line, node.end_line, text, title=node.title, canonical=node.canonical,
-                       level=node.level, number=node.number, children=node.children,
-                       pseudo=node.pseudo, label_only=node.label_only, role=node.role)
-    return Node(node.line, node.end_line, text)
+    return replace(node, text=text)
 
 
 def _describe_sections(sections: list[Node]) -> str:

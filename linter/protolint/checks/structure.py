@@ -118,8 +118,7 @@ def order(scope: Scope, params: dict) -> list[Hit]:
         before = [present[k] for k in sorted(keep) if k < index and ranks[k] > rank]
         after = [present[k] for k in sorted(keep) if k > index and ranks[k] < rank]
         other = before[0] if before else after[-1]
-        pair = (other.role, section.role) if before else (section.role, other.role)
-        if pair in tolerated or (before and (other.role, section.role) in tolerated):
+        if ((other.role, section.role) if before else (section.role, other.role)) in tolerated:
             continue
         if before:
             text = f"{section.title!r} (line {section.line}) should come before {other.title!r} (line {other.line})"
