@@ -17,7 +17,7 @@ import yaml
 from protolint.checks import locate
 from protolint.document import Document, Node, Section
 from protolint.engine import Result
-from protolint.packs import Rule, RulePack
+from protolint.packs import Rule
 from protolint.roles import shipped_rules_dir
 
 LAYER_NAMES = {"L1": "System-Level Decisions", "L2": "Behavioral Control", "L3": "Procedural Logic",
@@ -73,8 +73,9 @@ def element_vocabulary() -> tuple[dict, ...]:
     return tuple(yaml.safe_load(path.read_text(encoding="utf-8"))["elements"])
 
 
-def analyze(doc: Document, pack: RulePack, result: Result) -> Analysis:
-    rules = {rule.id: rule for rule in pack.rules}
+def analyze(doc: Document, result: Result) -> Analysis:
+    """The analysis of a document `check` has judged (`result`: the rules that ran, and their verdict)."""
+    rules = {rule.id: rule for rule in result.rules}
     entries: list[Entry] = []
     for element in element_vocabulary():
         if "role" in element:

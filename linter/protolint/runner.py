@@ -224,28 +224,21 @@ class Linter:
         """The meta-analysis of a protocol, on the same judgement as `check_text`."""
         from protolint.analysis import analyze
 
-        settings = settings or self.settings_for(path)
         doc = parse_document(text, path)
-        pack = self.packs_for(path, doc.title.title if doc.title else None, settings)
-        result = check_document(doc, pack, self.inputs_for(pack, settings), baseline=self.baseline)
-        return analyze(doc, pack, result)
+        return analyze(doc, self._check(doc, settings or self.settings_for(path)))
 
     def run(self, paths: list[str]) -> Run:
         files, problems = collect_files(paths, self.configuration)
         run = Run(problems=problems)
-        together = self.workspace or bool(paths) and all(self.configuration.for_file(p).workspace for p in paths)
-        if together:  # every file parsed once and kept: the rules read them together
+        docs = ((path, parse_document(text, str(path))) for path, text in self._texts(files, run))
+        workspace = None
+        if self.workspace or bool(paths) and all(self.configuration.for_file(p).workspace for p in paths):
             from protolint.workspace import Workspace
-            docs = [(path, parse_document(text, str(path))) for path, text in self._texts(files, run)]
+            docs = list(docs)  # every file parsed once and kept: the rules read them together
             workspace = Workspace.of([doc for _, doc in docs])
-            for path, doc in docs:
-                settings = self.settings_for(str(path))
-                run.results.append(self._check(doc, settings, workspace))
-                run.settings[str(path)] = settings
-            return run
-        for path, text in self._texts(files, run):  # one file at a time: memory stays flat
+        for path, doc in docs:  # otherwise one file at a time: memory stays flat
             settings = self.settings_for(str(path))
-            run.results.append(self.check_text(text, str(path), settings))
+            run.results.append(self._check(doc, settings, workspace))
             run.settings[str(path)] = settings
         return run
 

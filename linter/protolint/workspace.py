@@ -71,12 +71,10 @@ class ProtocolFacts:
 def facts_of(doc: Document) -> ProtocolFacts:
     facts = ProtocolFacts(doc.path, protocol_number(doc), doc.title.title if doc.title else Path(doc.path).name,
                           doc.title.line if doc.title else 1)
+    facts.handoffs = handoffs_of(doc)
     for number, text in enumerate(doc.lines, start=1):
-        if number in doc.foreign_lines:
-            continue
-        facts.artifacts.update(_names(text))
-        for match in HANDOFF_REF.finditer(text):
-            facts.handoffs.append(Reference(normal_number(match.group(1) or match.group(2)), number))
+        if number not in doc.foreign_lines:
+            facts.artifacts.update(_names(text))
     for section in doc.sections_in_role({"integration"}, outermost=False):
         for kind, references in (("in", facts.inputs), ("out", facts.outputs)):
             if _direction(section) != kind:
@@ -90,6 +88,13 @@ def facts_of(doc: Document) -> ProtocolFacts:
                     if reference not in references:
                         references.append(reference)
     return facts
+
+
+def handoffs_of(doc: Document) -> list[Reference]:
+    """Every handoff the protocol states in its own voice, in order."""
+    return [Reference(normal_number(match.group(1) or match.group(2)), number)
+            for number, text in enumerate(doc.lines, start=1) if number not in doc.foreign_lines
+            for match in HANDOFF_REF.finditer(text)]
 
 
 def _direction(section: Section) -> str | None:

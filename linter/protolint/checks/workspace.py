@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from protolint.checks import Hit, Scope, check
-from protolint.workspace import facts_of, normal_number, protocol_number, sort_key
+from protolint.workspace import handoffs_of, normal_number, protocol_number, sort_key
 
 _EVIDENCE_DIR = re.compile(r"\.artifacts/protocol-([0-9]+[A-Za-z]?)/")
 _WRITES = re.compile(r"(?i)\b(evidence|stor(e|ed|age)|sav(e|ed)|writ(e|es|ten)|archiv\w*|generat\w*|produc\w*)\b")
@@ -82,7 +82,8 @@ def workspace_order(scope: Scope, params: dict) -> list[Hit]:
 @check("own_number", reports_missing_sections=True)
 def own_number(scope: Scope, params: dict) -> list[Hit]:
     """Inside one protocol, the evidence it writes and its handoffs agree with its
-    own number (a line that reads from another protocol is an input, not a claim): `.artifacts/protocol-15/` in Protocol 11 is copied text, and a
+    own number (a line that reads from another protocol is an input, not a
+    claim): `.artifacts/protocol-15/` in Protocol 11 is copied text, and a
     handoff to Protocol 12 beside a completion that routes to 13 is a contradiction."""
     doc = scope.document
     own = protocol_number(doc)
@@ -101,7 +102,7 @@ def own_number(scope: Scope, params: dict) -> list[Hit]:
                     seen.add(match.group(0))
                     hits.append(Hit(number, f"evidence under {match.group(0)!r} in Protocol {own}",
                                     column=match.start() + 1))
-    handoffs = facts_of(doc).handoffs
+    handoffs = handoffs_of(doc)
     targets = {ref.protocol for ref in handoffs}
     if len(targets) > 1:
         first = handoffs[0]
