@@ -16,12 +16,11 @@ import re
 from pathlib import PurePosixPath
 from typing import Any, NamedTuple
 
-from protolint.form import Form
+from protolint.form import Form, next_in_workflow
 from protolint.placement import hook_outputs, stems
 from protolint.validation import line_for
 
 _FILE = re.compile(r"[\w.-]+\.[a-z]{2,4}\b")
-_NEXT_IN_WORKFLOW = re.compile(r"(?i)\b(?:and|before)\s+protocol\s+(?P<number>\d+)")
 _PROTOCOL = re.compile(r"(?i)\bprotocol\s+(?P<number>\d+)")
 # "DO NOT deploy to production without …": the act the guardrail forbids until a condition holds.
 _GUARDED = re.compile(r"(?i)\b(?:do\s+not|never|don't)\s+(?P<act>[a-z][a-z /-]*?)\s*(?=\b(?:without|until|before|unless|or|and)\b|[,.;]|$)")
@@ -160,10 +159,11 @@ def _guardrail_contradicted(form: Form) -> list[FormFinding]:
 
 def _next_protocol_disagreeing(form: Form) -> list[FormFinding]:
     data = form.data
-    placed = _NEXT_IN_WORKFLOW.search(data.get("phase_in_workflow") or "")
+    placed = next_in_workflow(data)
     if placed is None:
         return []
-    wanted = placed["number"].lstrip("0") or "0"
+    number = re.match(r"\d+", placed["number"]).group(0)  # the claims below are compared by digits
+    wanted = number.lstrip("0") or "0"
     out = []
     claims = [("next_protocol", re.match(r"\d+", data.get("next_protocol") or "")),
               ("handoff_command", _PROTOCOL.search(data.get("handoff_command") or ""))]
@@ -172,5 +172,5 @@ def _next_protocol_disagreeing(form: Form) -> list[FormFinding]:
             out.append(FormFinding(
                 line_for(form.lines, (field,)),
                 f"{field} hands off to Protocol {claim.group(0) if field == 'next_protocol' else claim['number']}, "
-                f"but phase_in_workflow places this protocol before Protocol {placed['number']}"))
+                f"but phase_in_workflow places this protocol before Protocol {number}"))
     return out

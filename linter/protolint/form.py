@@ -52,6 +52,9 @@ LAYOUTS = (
      ("handoff_checklist", "communication_protocols.error_handling", "integration_inputs[].protocol",
       "integration_outputs[].protocol", "automation_hooks[].purpose")),
 )
+# "Between Protocol 10 (Staging) and Protocol 12 (Monitoring)": the protocol named
+# after "and" or "before" is the one this protocol hands off to.
+_NEXT_IN_WORKFLOW = re.compile(r"(?i)\b(?:and|before)\s+protocol\s+(?P<number>\d+[a-z]?)\b(?:\s*\((?P<name>[^)]*)\))?")
 # The header comment that names the protocol: "# Protocol 16 Requirements (Documentation & Knowledge Transfer)".
 _HEADER_NAME = re.compile(r"\((?P<name>[^()]+)\)\s*$|^(?P<line>[A-Za-z][^:()]*)$")
 
@@ -133,6 +136,12 @@ def load_form(path: str | Path) -> Form:
     if problems:
         raise FormError(source, problems)
     return Form(source, raw, normalise(raw), lines, _header_names(text), aliases)
+
+
+def next_in_workflow(data: dict) -> re.Match | None:
+    """The protocol `phase_in_workflow` places this one before (`number`, and
+    `name` when it is given in parentheses), or None."""
+    return _NEXT_IN_WORKFLOW.search(data.get("phase_in_workflow") or "")
 
 
 def layout(raw: dict) -> str:

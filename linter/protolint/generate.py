@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from protolint.errors import UserError
-from protolint.form import Form
+from protolint.form import Form, next_in_workflow
 from protolint.placement import hook_outputs, place, stems
 
 if TYPE_CHECKING:
@@ -75,7 +75,6 @@ SECTION_SOURCES = {
 SECTION_TITLES = {"INTEGRATION POINTS": "integration", "COMMUNICATION PROTOCOLS": "communication",
                   "AUTOMATION HOOKS": "automation", "HANDOFF CHECKLIST": "handoff"}
 # "Between Protocol 3 (Process Tasks) and Protocol 4 (Quality Audit)", "… before Protocol 12 (Monitoring)".
-_NEXT_IN_WORKFLOW = re.compile(r"(?i)\b(?:and|before)\s+protocol\s+(?P<number>\d+[a-z]?)\b(?:\s*\((?P<name>[^)]*)\))?")
 _PHASE_REF = re.compile(r"(?i)\b(?:phase|step)\s+(\d+)\b")
 _CONDITIONAL = re.compile(r"(?i)\b(if|when|unless|only|on failure)\b")
 _ROLLBACK = re.compile(r"(?i)rollback")
@@ -213,7 +212,7 @@ def _next_protocol(data: dict) -> dict[str, str] | None:
     the handoff can `@apply` it, and none when the form names none."""
     if data.get("next_protocol"):
         return {"label": protocol_label(data["next_protocol"]), "slug": data["next_protocol"]}
-    named = _NEXT_IN_WORKFLOW.search(data.get("phase_in_workflow") or "")
+    named = next_in_workflow(data)
     if named is None:
         return None
     number = _plain_number(named["number"])
