@@ -40,6 +40,8 @@ EXAMPLE_INFO = frozenset({"markdown", "md"})
 @dataclass(frozen=True, slots=True)
 class Role:
     name: str
+    title: str
+    """How a message names the part (`QUALITY GATES`)."""
     summary: str
     titles: re.Pattern[str] | None
     labels: re.Pattern[str] | None
@@ -57,6 +59,10 @@ class Vocabulary:
     @property
     def names(self) -> list[str]:
         return [role.name for role in self.roles]
+
+    def title(self, name: str) -> str:
+        """How a message names a role (its `title`, else its name)."""
+        return next((role.title for role in self.roles if role.name == name), name)
 
     def classify(self, sections: list[Section], top_level: int) -> None:
         """Give every section the first role it fits; a section inside an
@@ -97,7 +103,7 @@ class Vocabulary:
                 for key in ("titles", "labels", "not_under"):
                     if key in spec:
                         merged[key] = list(merged.get(key, [])) + list(spec[key])
-                merged.update({k: v for k, v in spec.items() if k in ("summary", "top", "pseudo")})
+                merged.update({k: v for k, v in spec.items() if k in ("title", "summary", "top", "pseudo")})
             else:
                 added[name] = dict(spec)
         return compile_vocabulary({"roles": {**added, **specs}})
@@ -143,6 +149,7 @@ def compile_vocabulary(data: dict) -> Vocabulary:
     for name, spec in (data.get("roles") or {}).items():
         roles.append(Role(
             name=name,
+            title=spec.get("title", name),
             summary=spec.get("summary", ""),
             titles=_alternatives(spec.get("titles")),
             labels=_alternatives(spec.get("labels")),

@@ -145,6 +145,7 @@ def build_pack_schema(kinds: Mapping[str, CheckKind] | None = None) -> dict[str,
                 "additionalProperties": {
                     "type": "object", "additionalProperties": False,
                     "properties": {
+                        "title": {"type": "string", "description": "how a message names the part"},
                         "summary": {"type": "string"},
                         "titles": {"type": "array", "items": {"type": "string"}},
                         "labels": {"type": "array", "items": {"type": "string"}},

@@ -13,6 +13,7 @@ from typing import Any
 
 from protolint.checks import Scope
 from protolint.document import Document, Node, Section, canonical_title
+from protolint.roles import shipped_vocabulary
 
 SELECT_KINDS = {
     "section": "",  # the section itself, heading included
@@ -76,7 +77,7 @@ class Selector:
         roles = [role] if isinstance(role, str) else list(role or [])
         shown = alternatives[0] if alternatives else (f"/{pattern}/" if pattern else None)
         if roles and shown is None:
-            shown = " or ".join(ROLE_TITLES.get(r, r) for r in roles)
+            shown = " or ".join(shipped_vocabulary().title(r) for r in roles)
         return cls(
             names=frozenset(canonical_title(a) for a in alternatives) if alternatives else None,
             shown_name=shown,
@@ -222,16 +223,6 @@ def compile_selector(spec: dict | list | None) -> Selector | Union:
     if isinstance(spec, list):
         return Union(tuple(Selector.compile(s) for s in spec))
     return Selector.compile(spec)
-
-
-ROLE_TITLES = {
-    "role": "AI ROLE", "mission": "MISSION", "guardrails": "GUARDRAILS",
-    "prerequisites": "PREREQUISITES", "integration": "INTEGRATION POINTS",
-    "workflow": "WORKFLOW", "step": "STEP", "gates": "QUALITY GATES",
-    "communication": "COMMUNICATION", "hooks": "AUTOMATION HOOKS",
-    "handoff": "HANDOFF", "evidence": "EVIDENCE SUMMARY",
-}
-"""How a message names a role the document lacks: by its usual title."""
 
 
 def _blanked(node: Node, doc: Document, excluded: frozenset[int]) -> Node:
