@@ -389,7 +389,8 @@ def cycle(
     from_draft: Annotated[Optional[str], typer.Option(
         "--from", help="Start from this draft instead of generating one.")] = None,
     output: Annotated[Optional[str], typer.Option(
-        "--output", "-o", help="Where to write the final draft. Default: .cursor/ai-driven-workflow/<n-name>.md")] = None,
+        "--output", "-o", help="Where to write the final draft ('-': stdout, the rounds then go to stderr). "
+                               "Default: .cursor/ai-driven-workflow/<n-name>.md")] = None,
     max_rounds: Annotated[int, typer.Option(min=1, max=100, help="Stop after this many rounds.")] = 10,
     regenerate_cmd: Annotated[Optional[str], typer.Option(
         help="External regenerator, e.g. an LLM command line; run without a shell. It gets the draft, "
@@ -414,18 +415,22 @@ def cycle(
     from protolint.form import load_form
     from protolint.generate import PROFILES, default_output_path, default_profile, render
     from protolint.atomic import atomic_write
-    from protolint.output import write_protocol
+    from contextlib import nullcontext
+
+    from protolint.lock import OutputLock
+    from protolint.output import ensure_writable, write_protocol
     from protolint.report.cycle import print_round, print_outcome
     from protolint.runner import UnreadableFile, read_protocol
 
-    console = Console(highlight=False)
+    to_stdout = output == "-"
+    console = Console(highlight=False, stderr=to_stdout)  # on stdout, only the protocol
     try:
         loaded = load_form(form)
         _form_notices(form, loaded)
         chosen = profile or default_profile(loaded)
         if chosen not in PROFILES:
             _fail(f"unknown profile {chosen!r}; profiles: {', '.join(PROFILES)}")
-        target = Path(output) if output else default_output_path(loaded)
+        target = Path("<stdout>") if to_stdout else Path(output) if output else default_output_path(loaded)
         if from_draft:
             try:
                 draft, action = read_protocol(Path(from_draft)), "draft"
@@ -435,18 +440,25 @@ def cycle(
             draft, action = render(loaded, chosen), "generated"
         regenerator = Regenerator.parse(regenerate_cmd, regenerate_timeout) if regenerate_cmd else None
         root = Path(project_root).resolve() if project_root else None
-        console.print(f"cycle  {form} → {target}  profile {chosen}, pack {PROFILES[chosen].pack}", markup=False)
-        outcome = run_cycle(loaded, PROFILES[chosen].pack, draft, action=action, max_rounds=max_rounds,
-                            regenerator=regenerator, project_root=root, unsafe=unsafe_fixes, path=str(target),
-                            on_round=lambda r: print_round(console, r))
-        write_protocol(target, outcome.text, force=force)
-        if analysis and outcome.passed:
-            written = _write_analysis(target, outcome.text, PROFILES[chosen].pack, form, root)
-        if report:
-            atomic_write(Path(report), (json.dumps(outcome.as_json(), indent=2) + "\n").encode("utf-8"))
+        with nullcontext() if to_stdout else OutputLock(target, f"protolint cycle {form}"):
+            if not to_stdout:
+                ensure_writable(target, force)  # before the first round, not after the regenerator's minutes
+            console.print(f"cycle  {form} → {target}  profile {chosen}, pack {PROFILES[chosen].pack}",
+                          markup=False, soft_wrap=True)
+            outcome = run_cycle(loaded, PROFILES[chosen].pack, draft, action=action, max_rounds=max_rounds,
+                                regenerator=regenerator, project_root=root, unsafe=unsafe_fixes, path=str(target),
+                                on_round=lambda r: print_round(console, r))
+            if to_stdout:
+                sys.stdout.write(outcome.text)
+            else:
+                write_protocol(target, outcome.text, force=force)
+            if analysis and outcome.passed and not to_stdout:
+                written = _write_analysis(target, outcome.text, PROFILES[chosen].pack, form, root)
+            if report:
+                atomic_write(Path(report), (json.dumps(outcome.as_json(), indent=2) + "\n").encode("utf-8"))
     except UserError as error:
         _fail(error)
-    if analysis and outcome.passed:
+    if analysis and outcome.passed and not to_stdout:
         console.print(f"wrote {written}", markup=False)
     print_outcome(console, outcome, str(target))
     raise typer.Exit(0 if outcome.passed else 1)

@@ -19,6 +19,9 @@ stops honestly:
     stall          a round changed neither the score nor the failing rules, or
                    produced a draft seen before (A -> B -> A), or broke a rule
                    that passed before (the ratchet)
+    refused        the regenerator's draft games the loop: it adds suppression
+                   comments (the loop honours only the user's own), or drops
+                   most of the previous draft; the best draft is kept
     max rounds     the limit is reached; the best draft is kept
     regenerator    the external command failed, timed out or wrote nothing
 """
@@ -31,13 +34,14 @@ import os
 import shlex
 import subprocess
 import tempfile
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
 from protolint.checks import Hit, Scope
 from protolint.checks.text import contains
-from protolint.document import Node
+from protolint.document import Document, Node
 from protolint.engine import Inputs, Outcome, Result, check_rules, result_of
 from protolint.fix import FixReport, fix_text
 from protolint.form import Form, parse_form_path, select
@@ -129,7 +133,7 @@ class Regenerator:
         argv = [arg.format_map(_Placeholders(places)) for arg in self.argv]
         env = {**os.environ, **{f"PROTOLINT_{k.upper()}": v for k, v in places.items()}}
         try:
-            done = subprocess.run(argv, env=env, capture_output=True, text=True, timeout=self.timeout,
+            done = subprocess.run(argv, env=env, capture_output=True, timeout=self.timeout,
                                   stdin=subprocess.DEVNULL)
         except FileNotFoundError:
             raise RegeneratorFailed(f"regenerator {argv[0]!r} not found") from None
@@ -138,11 +142,21 @@ class Regenerator:
         except OSError as error:
             raise RegeneratorFailed(f"regenerator could not run: {error.strerror or error}") from None
         if done.returncode != 0:
-            tail = (done.stderr or done.stdout).strip().splitlines()[-1:] or [""]
+            said = (done.stderr or done.stdout).decode("utf-8", errors="replace")  # only quoted, never read
+            tail = said.strip().splitlines()[-1:] or [""]
             raise RegeneratorFailed(f"regenerator exited with status {done.returncode}: {tail[0]}".rstrip(": "))
-        if not output.is_file() or not output.read_text(encoding="utf-8", errors="replace").strip():
+        try:
+            data = output.read_bytes()
+        except OSError:
+            data = b""
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as error:
+            raise RegeneratorFailed(f"regenerator wrote text that is not UTF-8 to {output} "
+                                    f"(byte {data[error.start]:#04x} at offset {error.start})") from None
+        if not text.strip():
             raise RegeneratorFailed(f"regenerator wrote nothing to {output} (PROTOLINT_OUTPUT)")
-        return output.read_text(encoding="utf-8").replace("\r\n", "\n")
+        return text.replace("\r\n", "\n")
 
 
 class RegeneratorFailed(Exception):
@@ -165,9 +179,15 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
     best: tuple[float, str, Result] | None = None
     previous: tuple[float, set[str]] | None = None
     text = draft
+    before = None  # the previous round's document
     with tempfile.TemporaryDirectory(prefix="protolint-cycle-") as scratch:
         for number in range(1, max_rounds + 1):
-            outcomes, result = _check(text, path, pack, inputs)
+            doc = parse_document(text, path)
+            if action == "regenerator" and (why := gamed(before, doc)):
+                return CycleResult("refused", f"round {number}: the regenerator's draft {why}; kept the best draft",
+                                   best[1], best[2], rounds)
+            before = doc
+            outcomes, result = _check(doc, pack, inputs)
             failing = {o.rule.id for o in outcomes if o.failed}
             round_ = Round(number, action, result.score, {l.id: l.score for l in result.layers},
                            sorted(failing), sorted(previous[1] - failing) if previous else [])
@@ -219,6 +239,40 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
                                      f"(score {best[0]:g})", best[1], best[2], rounds)
 
 
+# A regenerator may rewrite every line, but a draft with less than this share
+# of the previous draft's text has dropped the protocol, not refined it.
+KEPT_SHARE = 0.5
+
+
+def gamed(before: Document, after: Document) -> str | None:
+    """Why a regenerated draft is refused, or None.  A suppression comment
+    the previous draft did not have would make rules pass by hiding them (the
+    loop honours only the comments the user wrote); a draft that keeps less
+    than half of the previous one's text passes rules by having nothing left
+    for them to look at."""
+    known = Counter(d.text for d in before.directives)
+    added = []
+    for directive in after.directives:
+        if known[directive.text] > 0:
+            known[directive.text] -= 1
+        else:
+            added.append(directive)
+    if added:
+        places = ", ".join(f"line {d.line}: <!-- {d.text} -->" for d in added[:3])
+        more = f" and {len(added) - 3} more" if len(added) > 3 else ""
+        return f"adds suppression comments ({places}{more}), which the loop does not honour"
+    kept, was = _content_size(after), _content_size(before)
+    if was and kept < KEPT_SHARE * was:
+        return (f"keeps {kept:,} of the previous draft's {was:,} characters of text: a draft that drops "
+                f"most of the protocol is refused")
+    return None
+
+
+def _content_size(doc: Document) -> int:
+    """Characters a reader sees (comments and front matter are blank in `lines`)."""
+    return sum(len(line.strip()) for line in doc.lines)
+
+
 def _still_failing(failing: set[str], result: Result, fixes: FixReport) -> str:
     """Why the loop stops with rules failing: each rule by name with the reason
     its fix was not made, and the pack's verdict only as what it is."""
@@ -242,7 +296,7 @@ def _confirm(text: str, path: str, pack: RulePack, form: Form, inputs: Inputs, u
     """Stability: a fresh check of the final draft fails no rule and the fixers
     have nothing left to do."""
     fresh_pack = PackLoader().load(pack.name)
-    outcomes, again = _check(text, path, fresh_pack, inputs)
+    outcomes, again = _check(parse_document(text, path), fresh_pack, inputs)
     leftover = fix_text(text, path, fresh_pack, form, inputs.project_root, unsafe)
     if any(o.failed for o in outcomes) or not again.passed or leftover.changed:
         return CycleResult("stall", "the passing draft is not stable: a fresh check or the fixers change it",
@@ -305,8 +359,7 @@ def _value_node(value: object, position: int) -> Node:
     return Node(position, position, text)
 
 
-def _check(text: str, path: str, pack: RulePack, inputs: Inputs) -> tuple[list[Outcome], Result]:
-    doc = parse_document(text, path)
+def _check(doc: Document, pack: RulePack, inputs: Inputs) -> tuple[list[Outcome], Result]:
     outcomes = check_rules(doc, pack, inputs)
     return outcomes, result_of(doc, pack, outcomes)
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import tempfile
 from pathlib import Path
 
 from protolint.atomic import atomic_write
@@ -45,6 +47,32 @@ def write_protocol(path: str | Path, text: str, force: bool = False) -> None:
         atomic_write(path.parent / STATE_FILE, record.encode("utf-8"))
     except OSError as error:
         raise UserError(f"{error.filename or path}: cannot write: {error.strerror or error}") from None
+
+
+def ensure_writable(path: str | Path, force: bool = False) -> None:
+    """Refuse now what `write_protocol` would refuse at the end: a loop of
+    regenerator minutes must not end in "cannot write".  The directory is
+    probed with a real temporary file (permission bits lie for root and on
+    network drives); a file protolint did not write is refused unless `force`."""
+    path = Path(path)
+    if path.is_dir():
+        raise UserError(f"{path}: is a directory; give a file name with -o")
+    if path.exists() and not force:
+        recorded = read_state(path.parent).get(path.name)
+        try:
+            current = digest(path.read_bytes())
+        except OSError as error:
+            raise OverwriteRefused(f"{path}: cannot read the existing file: {error.strerror or error}") from None
+        if current != recorded:
+            _refuse_unless_ours(path, b"", recorded)
+    if path.exists() and not os.access(path, os.W_OK):
+        raise UserError(f"{path}: cannot write: the file is read-only")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as error:
+        raise UserError(f"{error.filename or path.parent}: cannot write: {error.strerror or error}") from None
 
 
 def _refuse_unless_ours(path: Path, data: bytes, recorded: str | None) -> None:

@@ -31,7 +31,7 @@ def print_outcome(console: Console, outcome: CycleResult, path: str) -> None:
                       markup=False, highlight=False, soft_wrap=True)
     console.print(_layer_table(outcome.result))
     word = {"pass": "PASS", "form-omission": "STOP form omission", "still-failing": "STOP still failing",
-            "stall": "STOP stall",
+            "stall": "STOP stall", "refused": "STOP refused",
             "max-rounds": "STOP max rounds", "regenerator-failed": "STOP regenerator failed"}[outcome.status]
     verdict = Text(word, style="bold green" if outcome.passed else "bold red")
     verdict.append(f"  {path} after {len(outcome.rounds)} round(s): {outcome.reason}")
