@@ -38,6 +38,25 @@ def test_shipped_schema_is_the_generated_one():
         "run `make schema` after changing a check kind"
 
 
+def test_every_shipped_pack_passes_the_schema_and_template_checks_a_users_pack_gets():
+    """A run trusts the shipped packs (no jsonschema, no jinja2 at start-up); this is
+    where they earn it."""
+    verified = PackLoader(verify_shipped=True)
+    for name in shipped_pack_names():
+        assert verified.load(name).rules == PackLoader().load(name).rules
+
+
+def test_a_shipped_pack_that_breaks_the_schema_is_caught_by_the_verifying_loader(tmp_path, monkeypatch):
+    import protolint.packs as packs
+
+    (tmp_path / "broken.yaml").write_text("pack: broken\nrules: [{id: x, layer: L1, summary: s, message: m, "
+                                          "check: present, in: {section: ROLE}, colour: red}]\n")
+    monkeypatch.setattr(packs, "shipped_packs_dir", lambda: tmp_path)
+    assert PackLoader().load("broken").name == "broken"  # trusted: not validated at run time
+    with pytest.raises(PackError, match="colour"):
+        PackLoader(verify_shipped=True).load("broken")
+
+
 def test_the_packs_ship_and_seed_packs_extend_core_and_form(loader):
     assert {"core", "form", "protocol-11-release-execution", "protocol-11-release-management"} <= set(shipped_pack_names())
     for name in ("protocol-11-release-execution", "protocol-11-release-management"):
