@@ -175,6 +175,10 @@ def check(
                             "handoffs and numbers must agree across protocols).")] = False,
     show_sections: Annotated[bool, typer.Option(
         "--show-sections", help="Print how each file was read (every section, its line span and role) instead of checking it.")] = False,
+    jobs: Annotated[Optional[int], typer.Option(
+        "--jobs", "-j", min=1, help="Worker processes for many files. Default: the cores; 1: in process.")] = None,
+    no_cache: Annotated[bool, typer.Option(
+        "--no-cache", help="Check every file again instead of reusing results in .protolint_cache/.")] = False,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
@@ -188,13 +192,16 @@ def check(
     configuration = _configuration(config, isolated, pack, fail_on, min_score, form, project_root)
     try:
         from protolint.baseline import Baseline
+        from protolint.cache import ResultCache
+        from protolint.runner import default_jobs
         linter = Linter(configuration=configuration, baseline=Baseline.load(baseline) if baseline else None,
-                        report_unused_suppressions=report_unused_suppressions, workspace=workspace)
+                        report_unused_suppressions=report_unused_suppressions, workspace=workspace,
+                        cache=None if no_cache else ResultCache(Path.cwd()))
         if fix or diff:
             changed = _apply_fixes(linter, paths, write=not diff, unsafe=unsafe_fixes)
             if diff:
                 raise typer.Exit(1 if changed else 0)
-        run = linter.run(paths)
+        run = linter.run(paths, jobs=jobs or default_jobs())
     except UserError as error:
         _fail(error)
     if write_baseline:

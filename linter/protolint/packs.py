@@ -156,6 +156,7 @@ class PackLoader:
         self.kinds = load_builtin_checks()
         self._builtin = frozenset(self.kinds)
         self._compiled: dict[Path, RulePack] = {}
+        self._extends: dict[Path, tuple[Path, ...]] = {}
         self._verify_shipped = verify_shipped
         self._shipped_dir = shipped_packs_dir().resolve()
 
@@ -210,7 +211,23 @@ class PackLoader:
                 raise
         pack = self._compile(data, lines, source, parents)
         self._compiled[path] = pack
+        self._extends[path] = tuple(self.resolve(reference, path.parent) for reference in data.get("extends", []))
         return pack
+
+    @property
+    def builtin_kinds(self) -> frozenset[str]:
+        return self._builtin
+
+    def sources(self, reference: str) -> list[Path]:
+        """The pack file a reference names and every file it extends, loaded."""
+        found, todo = [], [self.resolve(reference)]
+        self.load(reference)
+        while todo:
+            path = todo.pop()
+            if path not in found:
+                found.append(path)
+                todo.extend(self._extends.get(path, ()))
+        return found
 
     def _read(self, path: Path) -> tuple[dict, LineIndex]:
         source = str(path)

@@ -9,6 +9,8 @@ place, what is wrong) and the other files are still checked.
 from __future__ import annotations
 
 import difflib
+import itertools
+import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +23,7 @@ from protolint.parsing import parse_document
 
 if TYPE_CHECKING:
     from protolint.baseline import Baseline
+    from protolint.cache import ResultCache
 
 MAX_BYTES = 10 * 1024 * 1024
 FALLBACK_PACK = "core"
@@ -110,8 +113,12 @@ class Linter:
     def __init__(self, pack_refs: list[str] | None = None, loader: PackLoader | None = None, *,
                  form: str | Path | None = None, project_root: str | Path | None = None,
                  baseline: Baseline | None = None, report_unused_suppressions: bool = False,
-                 configuration: Configuration | None = None, workspace: bool = False):
+                 configuration: Configuration | None = None, workspace: bool = False,
+                 cache: ResultCache | None = None):
         self.loader = loader or PackLoader()
+        self.cache = cache
+        """Where results are remembered between runs (see cache.py); None: every file is checked."""
+        self._pack_digests: dict[tuple[str, ...] | None, tuple[str, ...]] = {}
         self.workspace = workspace
         """Read the files of a run together and add the cross-protocol rules (`--workspace`;
         `workspace: true` in the configuration of the paths named does the same)."""
@@ -227,20 +234,120 @@ class Linter:
         doc = parse_document(text, path)
         return analyze(doc, self._check(doc, settings or self.settings_for(path)))
 
-    def run(self, paths: list[str]) -> Run:
+    def run(self, paths: list[str], jobs: int = 1) -> Run:
+        """Check every file the paths name.  With `jobs` > 1 and enough files,
+        worker processes check them; the results keep the files' order."""
         files, problems = collect_files(paths, self.configuration)
         run = Run(problems=problems)
-        docs = ((path, parse_document(text, str(path))) for path, text in self._texts(files, run))
-        workspace = None
         if self.workspace or bool(paths) and all(self.configuration.for_file(p).workspace for p in paths):
-            from protolint.workspace import Workspace
-            docs = list(docs)  # every file parsed once and kept: the rules read them together
-            workspace = Workspace.of([doc for _, doc in docs])
-        for path, doc in docs:  # otherwise one file at a time: memory stays flat
+            self._run_together(files, run)
+            return run
+        checked = self._in_workers(files, jobs) if jobs > 1 and len(files) >= PARALLEL_FROM \
+            else (self._check_file(path)[0] for path in files)
+        for path, outcome in zip(files, checked):  # one file at a time: memory stays flat
+            if isinstance(outcome, Problem):
+                run.problems.append(outcome)
+            else:
+                run.results.append(outcome)
+                run.settings[str(path)] = self.settings_for(str(path))
+        return run
+
+    def _run_together(self, files: list[Path], run: Run) -> None:
+        """`--workspace`: every file parsed once and kept, the rules read them together."""
+        from protolint.workspace import Workspace
+
+        docs = [(path, parse_document(text, str(path))) for path, text in self._texts(files, run)]
+        workspace = Workspace.of([doc for _, doc in docs])
+        for path, doc in docs:
             settings = self.settings_for(str(path))
             run.results.append(self._check(doc, settings, workspace))
             run.settings[str(path)] = settings
-        return run
+
+    def _check_file(self, path: Path) -> tuple[Result | Problem, str | None]:
+        """One file's result and title (which picks its packs): from the cache
+        when nothing the result depends on changed."""
+        from protolint import cache
+
+        settings = self.settings_for(str(path))
+        try:
+            text = read_protocol(path)
+        except UnreadableFile as error:
+            return Problem(str(path), str(error), error.line, error.column), None
+        key = self._cache_key(path, text, settings)
+        entry = self.cache.get(key) if key else None
+        if entry is not None:
+            result = cache.result_of(entry, self.packs_for(str(path), entry.get("title"), settings).rules)
+            if result is not None:
+                return result, entry.get("title")
+        doc = parse_document(text, str(path))
+        result, title = self._check(doc, settings), doc.title.title if doc.title else None
+        if key and self._cacheable(result, settings):
+            self.cache.put(key, cache.entry_of(result, title))
+        return result, title
+
+    def _cache_key(self, path: Path, text: str, settings: Settings) -> str | None:
+        if self.cache is None:
+            return None
+        from protolint.cache import file_digest
+
+        form = settings.form or (self._configured(settings).form if settings.packs else None)
+        chosen = repr((settings.packs, settings.enable, settings.disable, str(form), str(settings.project_root),
+                       self.report_unused_suppressions, str(self.baseline.path) if self.baseline else None))
+        return self.cache.key(str(path), text, chosen, *self._packs_digest(settings), file_digest(form),
+                              file_digest(self.baseline.path if self.baseline else None))
+
+    def _packs_digest(self, settings: Settings) -> tuple[str, ...]:
+        """Digests of every pack file that may apply: the shipped rules (packs and
+        vocabularies) and the configured packs with all they extend."""
+        if settings.packs not in self._pack_digests:
+            from protolint.cache import file_digest
+            from protolint.roles import shipped_rules_dir
+
+            shipped = sorted(p for p in shipped_rules_dir().rglob("*") if p.is_file())
+            configured = sorted({source for reference in settings.packs or ()
+                                 for source in self.loader.sources(reference)})
+            self._pack_digests[settings.packs] = tuple(f"{p}={file_digest(p)}" for p in (*shipped, *configured))
+        return self._pack_digests[settings.packs]
+
+    def _cacheable(self, result: Result, settings: Settings) -> bool:
+        """Not what depends on more than the key holds: the project root's files,
+        or a plugin's code."""
+        builtin = self.loader.builtin_kinds
+        return not any((settings.project_root is not None and rule.kind.needs_project_root)
+                       or rule.kind.name not in builtin for rule in result.rules)
+
+    def _in_workers(self, files: list[Path], jobs: int):
+        """Each file's outcome, in order, checked by `jobs` forked workers that
+        inherit this Linter (packs compiled once, before the fork).  Results
+        travel as cache entries, without their rules, which come back from the
+        packs here.  A file whose check raised a user error is checked again
+        here, so the error surfaces exactly as in a serial run."""
+        from collections import deque
+        from concurrent.futures import ProcessPoolExecutor
+        from multiprocessing import get_context
+
+        from protolint import cache
+
+        global _WORKER
+        _WORKER = self
+        size = max(1, min(32, len(files) // (jobs * 4)))
+        chunks = iter([files[i:i + size] for i in range(0, len(files), size)])
+        with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
+            pending = deque(pool.submit(_check_in_worker, chunk) for chunk in itertools.islice(chunks, 2 * jobs))
+            while pending:
+                done = pending.popleft().result()
+                following = next(chunks, None)
+                if following:
+                    pending.append(pool.submit(_check_in_worker, following))
+                for path, (kind, payload) in done:
+                    if kind == "problem":
+                        yield payload
+                    elif kind == "error":
+                        yield self._check_file(path)[0]
+                    else:
+                        settings = self.settings_for(str(path))
+                        rules = self.packs_for(str(path), payload["title"], settings).rules
+                        yield cache.result_of(payload, rules)
 
     @staticmethod
     def _texts(files: list[Path], run: Run):
@@ -250,6 +357,38 @@ class Linter:
                 yield path, read_protocol(path)
             except UnreadableFile as error:
                 run.problems.append(Problem(str(path), str(error), error.line, error.column))
+
+
+PARALLEL_FROM = 16
+"""Fewer files are checked in process: starting workers would cost more than it saves."""
+
+_WORKER: Linter | None = None
+"""The Linter a forked worker inherited."""
+
+
+def _check_in_worker(paths: list[Path]) -> list[tuple[Path, tuple[str, object]]]:
+    from protolint import cache
+
+    done = []
+    for path in paths:
+        try:
+            outcome, title = _WORKER._check_file(path)
+        except UserError as error:
+            done.append((path, ("error", str(error))))
+            continue
+        if isinstance(outcome, Problem):
+            done.append((path, ("problem", outcome)))
+        else:
+            done.append((path, ("result", cache.entry_of(outcome, title))))
+    return done
+
+
+def default_jobs() -> int:
+    """The cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def _at_setting(settings: Settings, key: str, problem: str) -> UserError:

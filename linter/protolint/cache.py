@@ -1,0 +1,121 @@
+"""Results remembered between runs, in `.protolint_cache/` of the working directory.
+
+A file is parsed and checked again only when something its result depends on
+has changed.  The key holds: the file's path and bytes; the settings that pick
+and feed its rules (packs, enable/disable, form, project root); the content of
+every pack file that may apply (all shipped packs and vocabularies, the
+configured pack files and what they extend); the form; the baseline; and
+protolint's own code (its version and the size and time of each module, so an
+edited check kind is never answered from an old entry).  Results read
+together (`--workspace`) are not cached, nor results of rules that look at
+the project root: which files exist there is not part of the key.
+
+An entry is JSON, never pickle (a cache directory can be planted in a
+repository: nothing in it is executed), one file per key written atomically,
+so two runs at once at worst write the same entry twice.  An entry that cannot
+be read or does not have the expected shape is a miss, and is rewritten.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from functools import cache
+from pathlib import Path
+
+from protolint import __version__
+from protolint.atomic import atomic_write
+from protolint.engine import Finding, LayerScore, Result, Suppressed
+from protolint.packs import Rule
+from protolint.suppressions import Notice
+
+DIRECTORY = ".protolint_cache"
+FORMAT = 1
+
+
+class ResultCache:
+    def __init__(self, root: Path):
+        self.root = root / DIRECTORY
+        self.entries = self.root / f"v{FORMAT}"
+
+    def key(self, *parts: str | bytes) -> str:
+        digest = hashlib.sha256(code_signature().encode())
+        for part in parts:
+            data = part.encode("utf-8", "surrogateescape") if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "little"))
+            digest.update(data)
+        return digest.hexdigest()
+
+    def get(self, key: str) -> dict | None:
+        try:
+            entry = json.loads((self.entries / key[:2] / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) and entry.get("key") == key else None
+
+    def put(self, key: str, entry: dict) -> None:
+        """Best effort: a cache that cannot be written (read-only checkout, full
+        disk) costs speed, never the run."""
+        try:
+            folder = self.entries / key[:2]
+            folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.root / ".gitignore"
+            if not ignore.exists():
+                atomic_write(ignore, b"# written by protolint: the cache is never committed\n*\n")
+            atomic_write(folder / f"{key}.json", json.dumps({**entry, "key": key}).encode("utf-8"))
+        except OSError:
+            pass
+
+
+@cache
+def code_signature() -> str:
+    """protolint's version and the size and modification time of each module."""
+    package = Path(__file__).parent
+    stats = [(str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns)
+             for p in sorted(package.rglob("*.py"))]
+    return json.dumps([__version__, stats])
+
+
+def file_digest(path: Path | str | None) -> str:
+    if path is None:
+        return "-"
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    except OSError:
+        return "unreadable"
+
+
+def entry_of(result: Result, title: str | None) -> dict:
+    """Everything of a Result but its rules, which come back from the pack."""
+    return {
+        "title": title,
+        "path": result.path, "pack": result.pack, "score": result.score, "threshold": result.threshold,
+        "passed": result.passed, "unchecked": list(result.unchecked),
+        "findings": [_finding(f) for f in result.findings],
+        "layers": [[l.id, l.name, l.weight, l.score, l.rules, list(l.lost), l.missing] for l in result.layers],
+        "suppressed": [[_finding(s.finding), s.by, s.comment_line] for s in result.suppressed],
+        "notices": [[n.path, n.line, n.column, n.message] for n in result.notices],
+    }
+
+
+def result_of(entry: dict, rules: tuple[Rule, ...]) -> Result | None:
+    """The Result an entry records, or None when the entry is not one."""
+    try:
+        return Result(
+            entry["path"], entry["pack"], [_unfinding(f) for f in entry["findings"]],
+            [LayerScore(i, n, w, s, r, tuple(lost), m) for i, n, w, s, r, lost, m in entry["layers"]],
+            entry["score"], entry["threshold"], entry["passed"], tuple(entry["unchecked"]), rules,
+            [Suppressed(_unfinding(f), by, line) for f, by, line in entry["suppressed"]],
+            [Notice(*notice) for notice in entry["notices"]])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _finding(f: Finding) -> list:
+    return [f.rule_id, f.layer, f.severity, f.message, f.path, f.line, f.column, f.end_line, f.section,
+            f.fingerprint, list(f.missing_sections)]
+
+
+def _unfinding(data: list) -> Finding:
+    *fields, missing = data
+    return Finding(*fields, missing_sections=tuple(missing))
