@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test clean schema precision golden
+.PHONY: install run test clean schema precision golden bench
 
 install: $(STAMP)
 
@@ -35,3 +35,7 @@ precision: $(STAMP)
 # Rewrite fixtures/generated/ after a deliberate change to what the generator writes; read the diff.
 golden: $(STAMP)
 	PROTOLINT_WRITE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+# Speed as ratios and rates in one run (docs/performance.md records the results).
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench.py
