@@ -27,6 +27,7 @@ _PAIRS = {"Strong": "strong", "Emphasis": "em", "Link": "link", "Strikethrough":
 _ATX_OPENING = re.compile(rb" {0,3}#{1,6}(?=[ \t]|$)")
 _CLOSING_HASHES = re.compile(rb"(?:^|[ \t])(#+[ \t]*)$")
 _BLANK = re.compile(rb"[ \t\n]*")
+_BLANK_BYTES = (b" ", b"\t", b"\n")
 _INLINE_EVENTS = frozenset({"Text", "Code", "InlineHtml", "FootnoteReference", "TaskListMarker",
                             "InlineMath", "DisplayMath"})
 
@@ -95,11 +96,12 @@ class _Reader:
     def map(self, span: dict) -> list[int]:
         start, end = span["start"], span["end"]
         # a block nested after a tab can start at the newline before it
-        start = min(_BLANK.match(self.source, start).end(), max(end - 1, start))
+        if self.source[start:start + 1] in _BLANK_BYTES:
+            start = min(_BLANK.match(self.source, start).end(), max(end - 1, start))
         return [self.line(start), self.line(max(end - 1, start)) + 1]
 
     def read(self) -> list[Token]:
-        for event, span in _MARKDOWN.events_with_range(self.source.decode("utf-8")):
+        for event, span in _MARKDOWN.events_with_range(self.source.decode("utf-8"), merge_text=True):
             if isinstance(event, str):  # SoftBreak, HardBreak, Rule
                 if event == "Rule":
                     self.close_synthetic()
@@ -247,8 +249,8 @@ class _Reader:
 
     def current_inline(self, span: dict) -> _Inline:
         if self.inline is None:  # text directly in a tight list item
-            self.push("paragraph_open", "p", self.map(span))
             self.inline = _Inline(self.map(span), synthetic=True)
+            self.push("paragraph_open", "p", self.inline.map)
         return self.inline
 
     def add_inline(self, token: Token, span: dict) -> None:
@@ -258,8 +260,6 @@ class _Reader:
         if inline.start < 0:
             inline.start = span["start"]
         inline.end = span["end"]
-        if inline.synthetic:
-            inline.map[1] = self.line(max(span["end"] - 1, span["start"])) + 1
         inline.children.append(token)
 
     def add_text(self, value: str, span: dict) -> None:
@@ -270,8 +270,6 @@ class _Reader:
         if children and children[-1].type == "text":
             children[-1].content += value  # markdown-it joins adjacent text
             inline.end = span["end"]
-            if inline.synthetic:
-                inline.map[1] = self.line(max(span["end"] - 1, span["start"])) + 1
         elif value:
             self.add_inline(Token("text", content=value), span)
 
@@ -294,6 +292,8 @@ class _Reader:
         inline = self.inline
         if inline is None:
             return
+        if inline.synthetic:  # ends on the line of its last event
+            inline.map[1] = self.line(max(inline.end - 1, inline.start)) + 1
         content = self.source[inline.start:inline.end].decode("utf-8").strip() if inline.start >= 0 else ""
         self.push("inline", "", inline.map, content=content, children=inline.children)
         self.inline = None
