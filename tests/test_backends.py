@@ -100,6 +100,7 @@ def markdownish(draw) -> str:
 @example("## a # \t\n## #\t\n  > ## ![i](u) \t\n")  # pulldown-cmark keeps a closing run beside a tab
 @example("+ \n\t+ ")  # a list nested after a tab starts on its own line
 @example("```bash\nls\n   ")  # markdown-it reads no last line of only spaces
+@example("> ```\n> a\n> ")  # nor, into an unclosed fence, one of only quote markers
 @example("    code")  # an indented block ends with a newline
 @example("~~~\\* a &amp;\nx\n~~~")  # the info string as written
 def test_generated_markdown_reads_the_same_with_both_parsers(text):

@@ -9,8 +9,11 @@ its bytes cover, as markdown-it gives it.
 
 Where the two readings of the same text differ, the difference is mended here:
 pulldown-cmark has no paragraph in a tight list item (markdown-it has a hidden
-one), puts a table's header cells in no row, and splits text that markdown-it
-joins.  What stays different is listed in tests/test_backends.py.
+one), puts a table's header cells in no row, unescapes a fence's info string,
+keeps a heading's closing `#` run beside a tab, and reads a last line of only
+spaces (or, into an unclosed fence, of only quote markers) that markdown-it
+never sees.  What stays different (three pathological
+inputs) is listed, with why, in tests/test_backends.py.
 """
 
 from __future__ import annotations
@@ -23,13 +26,11 @@ import pyromark
 _MARKDOWN = pyromark.Markdown(options=pyromark.Options.ENABLE_TABLES)
 
 # inline tags with a markdown-it token pair
-_PAIRS = {"Strong": "strong", "Emphasis": "em", "Link": "link", "Strikethrough": "s"}
+_PAIRS = {"Strong": "strong", "Emphasis": "em", "Link": "link"}
 _ATX_OPENING = re.compile(rb" {0,3}#{1,6}(?=[ \t]|$)")
 _CLOSING_HASHES = re.compile(rb"(?:^|[ \t])(#+[ \t]*)$")
 _BLANK = re.compile(rb"[ \t\n]*")
 _BLANK_BYTES = (b" ", b"\t", b"\n")
-_INLINE_EVENTS = frozenset({"Text", "Code", "InlineHtml", "FootnoteReference", "TaskListMarker",
-                            "InlineMath", "DisplayMath"})
 
 
 class Token:
@@ -76,6 +77,7 @@ def tokens(text: str) -> list[Token]:
 
 class _Reader:
     def __init__(self, text: str):
+        self.text = text
         self.source = text.encode("utf-8")
         self.starts = [0]
         find = self.source.find
@@ -89,6 +91,8 @@ class _Reader:
         self.block: Token | None = None  # a code or HTML block collecting its text
         self.row_map: list[int] | None = None
         self.lists: list[str] = []
+        self.quotes = 0  # block quotes open
+        self.quoted_fences: list[Token] = []
 
     def line(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
@@ -101,7 +105,7 @@ class _Reader:
         return [self.line(start), self.line(max(end - 1, start)) + 1]
 
     def read(self) -> list[Token]:
-        for event, span in _MARKDOWN.events_with_range(self.source.decode("utf-8"), merge_text=True):
+        for event, span in _MARKDOWN.events_with_range(self.text, merge_text=True):
             if isinstance(event, str):  # SoftBreak, HardBreak, Rule
                 if event == "Rule":
                     self.close_synthetic()
@@ -124,9 +128,13 @@ class _Reader:
                 self.add_inline(Token("code_inline", "code", content=value), span)
             elif kind == "InlineHtml":
                 self.add_inline(Token("html_inline", content=value), span)
-            elif kind in _INLINE_EVENTS:
-                self.add_inline(Token(kind.lower()), span)
         self.close_synthetic()
+        last = len(self.starts)
+        if last > 1 and not self.source[self.starts[-1]:].strip(b"> \t"):
+            # nor does an unclosed fence take a last line of only quote markers
+            for token in self.quoted_fences:
+                if token.map[1] == last and token.map[0] < last - 1:
+                    token.map[1] = last - 1
         return self.out
 
     def push(self, type: str, tag: str = "", map: list[int] | None = None, **fields) -> Token:
@@ -165,11 +173,14 @@ class _Reader:
             self.open("list_item_open", "li", span)
         elif name == "BlockQuote":
             self.open("blockquote_open", "blockquote", span)
+            self.quotes += 1
         elif name == "CodeBlock":
             self.close_synthetic()
             fenced = isinstance(tag["CodeBlock"], dict)
             self.block = Token("fence" if fenced else "code_block", "code", self.map(span), self.level,
                                info=self.fence_info(span["start"]) if fenced else "")
+            if fenced and self.quotes:
+                self.quoted_fences.append(self.block)
         elif name == "HtmlBlock":
             self.close_synthetic()
             self.block = Token("html_block", "", self.map(span), self.level)
@@ -201,6 +212,7 @@ class _Reader:
             self.close("list_item_close", "li")
         elif name == "BlockQuote":
             self.close("blockquote_close", "blockquote")
+            self.quotes -= 1
         elif name in ("CodeBlock", "HtmlBlock"):
             if self.block.type == "code_block" and not self.block.content.endswith("\n"):
                 self.block.content += "\n"  # markdown-it ends every indented block with one
