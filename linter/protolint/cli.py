@@ -44,6 +44,11 @@ def _terminal_format() -> str:
     return "github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text"
 
 
+class Parser(str, Enum):
+    pyromark = "pyromark"
+    markdown_it = "markdown-it"
+
+
 class FailOn(str, Enum):
     error = "error"
     warning = "warning"
@@ -114,6 +119,20 @@ FormOption = Annotated[Optional[str], typer.Option(
     help="Input form the protocol was generated from; form-bound rules compare against it.")]
 ProjectRootOption = Annotated[Optional[str], typer.Option(
     help="Project the protocol runs in; rules that check named scripts exist look here.")]
+ParserOption = Annotated[Optional[Parser], typer.Option(
+    help="Markdown parser: pyromark (pulldown-cmark; the default when it is installed) or markdown-it "
+         "(markdown-it-py, the reference). Both read a protocol into the same structure.")]
+
+
+def _use_parser(parser: Parser | None) -> None:
+    """Every protocol, fix and blueprint of the command is read with this parser."""
+    if parser is None:
+        return
+    from protolint.parsing import use_parser
+    try:
+        use_parser(parser.value)
+    except ImportError as error:
+        _fail(f"--parser {parser.value}: cannot import it ({error}); use --parser markdown-it")
 
 
 def _configuration(config: str | None, isolated: bool, pack: list[str] | None, fail_on: FailOn | None,
@@ -154,6 +173,7 @@ def check(
     min_score: MinScoreOption = None,
     form: FormOption = None,
     project_root: ProjectRootOption = None,
+    parser: ParserOption = None,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
     fix: Annotated[bool, typer.Option("--fix", help="Apply the safe fixes of failing rules, then check.")] = False,
@@ -183,6 +203,7 @@ def check(
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
 
+    _use_parser(parser)
     if show_sections:
         _show_sections(paths)
         raise typer.Exit(0)
@@ -225,6 +246,7 @@ def analyze(
     pack: PackOption = None,
     form: FormOption = None,
     project_root: ProjectRootOption = None,
+    parser: ParserOption = None,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
 ) -> None:
@@ -233,6 +255,7 @@ def analyze(
     from protolint.report.analysis import render_json, render_markdown
     from protolint.runner import Linter, UnreadableFile, read_protocol
 
+    _use_parser(parser)
     configuration = _configuration(config, isolated, pack, None, None, form, project_root)
     render = render_json if output_format is AnalysisFormat.json else render_markdown
     into_directory = output is not None and (output.is_dir() or len(paths) > 1)
@@ -273,6 +296,7 @@ class GraphFormat(str, Enum):
 def graph(
     paths: Annotated[list[str], typer.Argument(help="Protocol files or directories of one workflow.")],
     output_format: Annotated[GraphFormat, typer.Option("--format", "-f", help="mermaid, dot or json.")] = GraphFormat.mermaid,
+    parser: ParserOption = None,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
 ) -> None:
@@ -282,6 +306,7 @@ def graph(
     from protolint.runner import UnreadableFile, collect_files, read_protocol
     from protolint.workspace import Workspace
 
+    _use_parser(parser)
     configuration = _configuration(config, isolated, None, None, None, None, None)
     try:
         files, problems = collect_files(paths, configuration)

@@ -3,8 +3,9 @@
 Rules address a protocol by structure (a section, its steps, its list items, its
 fenced blocks), never by scanning raw text for a word.  This module is the model
 those addresses resolve against.  It knows nothing about any Markdown parser:
-`parsing.py` builds a Document from markdown-it-py tokens, and any other backend
-must build the identical Document.
+`parsing.py` builds a Document from markdown-it-py's tokens, or from
+pulldown-cmark's events read into the same tokens (`pulldown.py`), and both
+must build the identical Document (tests/test_backends.py).
 """
 
 from __future__ import annotations

@@ -1,8 +1,11 @@
-"""Build a Document from Markdown with markdown-it-py: one parse per file.
+"""Build a Document from Markdown: one parse per file.
 
 The parser decides what is a heading, a list item or a fence (so a `# comment`
 inside a fenced shell block is never a heading); this module only turns its
-tokens into the parser-independent model of `document.py`.
+tokens into the parser-independent model of `document.py`.  Two parsers read
+the same text into the same tokens: markdown-it-py (CommonMark, the reference)
+and pulldown-cmark through pyromark (`pulldown.py`, many times faster), the
+default when it imports.  A differential test keeps their Documents identical.
 """
 
 from __future__ import annotations
@@ -10,8 +13,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from functools import cache
+from typing import TYPE_CHECKING, Callable
 
 from protolint.document import (
     MARKER_NAMES,
@@ -28,6 +31,9 @@ from protolint.document import (
     canonical_title,
 )
 from protolint.roles import foreign_lines, shipped_vocabulary
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 _MARKER = re.compile(r"\[(" + "|".join(MARKER_NAMES) + r")\]")
 _CHECKBOX = re.compile(r"^\[( |x|X)\]\s")
@@ -46,11 +52,46 @@ _LABEL_END = re.compile(r"^\s*:?\s*$")
 _HEADING_LIKE = re.compile(r"^(?!(?:\S+\s+){12})[^\n]*[^.!?\s]\s*$")
 
 
-def _parser() -> MarkdownIt:
-    return MarkdownIt("commonmark", {"html": True}).enable("table")
+PARSERS = ("pyromark", "markdown-it")
 
 
-_MD = _parser()
+@cache
+def _backend(parser: str) -> Callable[[str], list[Token]]:
+    """The tokenizer of a parser, imported on first use (each costs start-up time)."""
+    if parser == "pyromark":
+        from protolint.pulldown import tokens
+        return tokens
+    if parser == "markdown-it":
+        from markdown_it import MarkdownIt
+        return MarkdownIt("commonmark", {"html": True}).enable("table").parse
+    raise ValueError(f"unknown parser {parser!r}; one of {', '.join(PARSERS)}")
+
+
+def _default_parser() -> str:
+    try:
+        _backend("pyromark")
+    except ImportError:  # no wheel for this platform: the reference parser reads the same
+        return "markdown-it"
+    return "pyromark"
+
+
+_chosen: str | None = None
+
+
+def use_parser(parser: str | None) -> None:
+    """Choose the parser of every later `parse_document` in this process (None:
+    the default): one run reads all its files, fixes and blueprints with one."""
+    global _chosen
+    if parser is not None:
+        _backend(parser)
+    _chosen = parser
+
+
+def parser_in_use() -> str:
+    global _chosen
+    if _chosen is None:
+        _chosen = _default_parser()
+    return _chosen
 
 
 def _split_front_matter(lines: list[str]) -> str | None:
@@ -104,7 +145,7 @@ def parse_directive(body: str, line: int, column: int, end_line: int) -> Directi
     return Directive(action, rules, line, column, end_line, problem)
 
 
-def parse_document(text: str, path: str = "<string>") -> Document:
+def parse_document(text: str, path: str = "<string>", parser: str | None = None) -> Document:
     # markdown-it reads a lone CR as a line break; so must the line index (an
     # editor or agent integration hands over text as it is)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
@@ -112,7 +153,7 @@ def parse_document(text: str, path: str = "<string>") -> Document:
         lines.pop()
     front_matter = _split_front_matter(lines)
     readable, problems = _mend_nested_fences(lines)
-    tokens = _MD.parse("\n".join(readable))
+    tokens = _backend(parser or parser_in_use())("\n".join(readable))
     return _DocumentBuilder(path, lines, front_matter, problems).build(tokens)
 
 
