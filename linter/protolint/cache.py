@@ -1,7 +1,7 @@
 """Results remembered between runs, in `.protolint_cache/` of the working directory.
 
 A file is parsed and checked again only when something its result depends on
-has changed.  The key holds: the file's path and bytes; the settings that pick
+has changed.  The key holds: the file's path and bytes; the parser; the settings that pick
 and feed its rules (packs, enable/disable, form, project root); the content of
 every pack file that may apply (all shipped packs and vocabularies, the
 configured pack files and what they extend); the form; the baseline; and

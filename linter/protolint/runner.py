@@ -289,11 +289,12 @@ class Linter:
         if self.cache is None:
             return None
         from protolint.cache import file_digest
+        from protolint.parsing import parser_in_use
 
         form = settings.form or (self._configured(settings).form if settings.packs else None)
         chosen = repr((settings.packs, settings.enable, settings.disable, str(form), str(settings.project_root),
                        self.report_unused_suppressions, str(self.baseline.path) if self.baseline else None))
-        return self.cache.key(str(path), text, chosen, *self._packs_digest(settings), file_digest(form),
+        return self.cache.key(str(path), text, chosen, parser_in_use(), *self._packs_digest(settings), file_digest(form),
                               file_digest(self.baseline.path if self.baseline else None))
 
     def _packs_digest(self, settings: Settings) -> tuple[str, ...]:
