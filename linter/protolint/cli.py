@@ -175,6 +175,8 @@ def check(
                             "handoffs and numbers must agree across protocols).")] = False,
     show_sections: Annotated[bool, typer.Option(
         "--show-sections", help="Print how each file was read (every section, its line span and role) instead of checking it.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Text report: only the findings, the summary and why the run fails.")] = False,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
@@ -185,21 +187,27 @@ def check(
 
     if baseline and write_baseline:
         _fail("--baseline and --write-baseline exclude each other: writing records every finding")
+    if fix and diff:
+        _fail("--fix and --diff exclude each other: --fix writes the fixes, --diff only shows them")
+    if unsafe_fixes and not (fix or diff):
+        _fail("--unsafe-fixes needs --fix (write the fixes) or --diff (show them)")
     configuration = _configuration(config, isolated, pack, fail_on, min_score, form, project_root)
     try:
         from protolint.baseline import Baseline
         linter = Linter(configuration=configuration, baseline=Baseline.load(baseline) if baseline else None,
                         report_unused_suppressions=report_unused_suppressions, workspace=workspace)
+        refused = []
         if fix or diff:
-            changed = _apply_fixes(linter, paths, write=not diff, unsafe=unsafe_fixes)
+            changed, refused = _apply_fixes(linter, paths, write=fix, unsafe=unsafe_fixes)
             if diff:
                 raise typer.Exit(1 if changed else 0)
         run = linter.run(paths)
+        run.problems.extend(refused)
     except UserError as error:
         _fail(error)
     if write_baseline:
         _write_baseline(write_baseline, run)
-    _publish(run, output_format.value if output_format else _terminal_format(), output, show_suppressed)
+    _publish(run, output_format.value if output_format else _terminal_format(), output, show_suppressed, quiet)
     raise typer.Exit(exit_code(run))
 
 
@@ -304,7 +312,7 @@ def _show_sections(paths: list[str]) -> None:
         sys.stdout.write(render_sections(parse_document(text, name)))
 
 
-def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = False) -> None:
+def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = False, quiet: bool = False) -> None:
     """The report in `chosen` goes to stdout, or with --output to that file
     while stdout keeps the default report; the github report also appends
     the step summary when GitHub provides a summary file."""
@@ -321,7 +329,7 @@ def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = Fals
         from rich.console import Console
 
         from protolint.report import text as text_report
-        text_report.render(run, Console(highlight=False), show_suppressed=show_suppressed)
+        text_report.render(run, Console(highlight=False), show_suppressed=show_suppressed, quiet=quiet)
     else:
         sys.stdout.write(report.render(run, on_stdout, show_suppressed))
     if output:
@@ -339,45 +347,22 @@ def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = Fals
             _fail(f"{summary_file}: cannot append the step summary: {error.strerror or error}")
 
 
-def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> bool:
-    """Fix each file (atomically) or print the diff; say what was done and what was not."""
-    import difflib
-    from pathlib import Path
-
-    from protolint.atomic import atomic_write
-    from protolint.fix import fix_text
-    from protolint.parsing import parse_document
-    from protolint.runner import UnreadableFile, collect_files, read_protocol
+def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> tuple[bool, list]:
+    """Fix each file or print its diff; say what was done and what was not.
+    Whether anything changed, and the files that could not be written."""
+    from protolint.fixing import fix_files
 
     stderr = _stderr()
-    files, _ = collect_files(paths, linter.configuration)
-    changed = False
-    for path in files:
-        try:
-            text = read_protocol(path)
-        except UnreadableFile:
-            continue  # the check that follows reports it
-        doc = parse_document(text, str(path))
-        settings = linter.settings_for(str(path))
-        pack = linter.packs_for(str(path), doc.title.title if doc.title else None, settings)
-        report = fix_text(text, str(path), pack, linter.form_for(pack, settings),
-                          linter.project_root_for(settings), unsafe)
-        for rule_id, what in report.applied:
-            stderr.print(f"{path}: fixed {rule_id}: {what}", markup=False, highlight=False, soft_wrap=True)
-        for rule_id, why in report.unavailable.items():
-            stderr.print(f"{path}: cannot fix {rule_id}: {why}", markup=False, highlight=False, soft_wrap=True)
-        if report.unsafe:
-            stderr.print(f"{path}: {len(report.unsafe)} unsafe fix(es) not applied ({', '.join(report.unsafe)}); "
-                         "rerun with --unsafe-fixes", markup=False, highlight=False, soft_wrap=True)
-        if not report.changed:
-            continue
-        changed = True
-        if write:
-            atomic_write(Path(path), report.text.encode("utf-8"))
-        else:
-            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), report.text.splitlines(True),
-                                                       f"a/{path}", f"b/{path}"))
-    return changed
+    changed, refused = False, []
+    for fixed in fix_files(linter, paths, write, unsafe):
+        for line in fixed.messages(written=write):
+            stderr.print(line, markup=False, highlight=False, soft_wrap=True)
+        changed = changed or fixed.report.changed
+        if fixed.refused:
+            refused.append(fixed.refused)
+        if not write:
+            sys.stdout.write(fixed.diff())
+    return changed, refused
 
 
 @app.command()

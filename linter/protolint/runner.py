@@ -9,11 +9,12 @@ place, what is wrong) and the other files are still checked.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from protolint.config import COMMAND_LINE, Configuration, Settings, names_rule, shown_path
+from protolint.config import COMMAND_LINE, DEFAULT, Configuration, Settings, names_rule, shown_path
 from protolint.engine import Inputs, Result, check_document
 from protolint.errors import ConfigError, PackError, UserError
 from protolint.packs import PackLoader, RulePack, combine
@@ -263,22 +264,58 @@ def _at_setting(settings: Settings, key: str, problem: str) -> UserError:
     return ConfigError(origin.source, f"{key}: {problem}", origin.line)
 
 
-def exit_code(run: Run, fail_on: str | None = None, min_score: float | None = None) -> int:
-    """0 pass; 1 a finding at or above `fail_on`, a failed verdict, or a score
-    under `min_score`; 2 when nothing at all could be checked.  Without
-    arguments, each file's own settings decide (its config, else the defaults)."""
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why the run fails, for one path: the exit code never goes unexplained."""
+
+    path: str
+    reason: str
+    code: int
+
+    def __str__(self) -> str:
+        return f"exit {self.code}: {self.path}: {self.reason}"
+
+
+def failures(run: Run, fail_on: str | None = None, min_score: float | None = None) -> list[Failure]:
+    """Every reason the run fails: 1 for a finding at or above `fail_on`, a failed
+    verdict (unless fail_on is never), or a score under `min_score`; 2 for a
+    path that could not be checked (after the others were).  Without arguments,
+    each file's own settings decide (its config, else the defaults)."""
     from protolint.engine import SEVERITY_RANK
 
-    if not run.results:
-        return 2
+    found = []
     for result in run.results:
         settings = run.settings.get(result.path)
         floor = fail_on or (settings.fail_on if settings else "error")
         minimum = min_score if min_score is not None else (settings.min_score if settings else None)
         if minimum is not None and result.score < minimum:
-            return 1
+            found.append(Failure(result.path, f"score {result.score:g} < "
+                                              f"{_setting(settings, 'min_score', minimum, fail_on, min_score)}", 1))
         if floor == "never":
             continue
-        if not result.passed or any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[floor] for f in result.findings):
-            return 1
-    return 0
+        if not result.passed:
+            found.append(Failure(result.path, f"FAIL verdict of pack {result.pack}", 1))
+        counts = Counter(f.severity for f in result.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[floor])
+        if counts and result.passed:
+            listed = ", ".join(f"{counts[s]} {s}(s)" for s in ("error", "warning", "info") if counts[s])
+            found.append(Failure(result.path, f"{listed} at or above "
+                                              f"{_setting(settings, 'fail_on', floor, fail_on, min_score)}", 1))
+    found += [Failure(problem.path, "could not be checked", 2) for problem in run.problems]
+    if not run.results and not run.problems:
+        found.append(Failure(".", "no file to check", 2))
+    return found
+
+
+def _setting(settings: Settings | None, key: str, value, fail_on: str | None, min_score: float | None) -> str:
+    """A threshold as the user set it: `--min-score 99`, `fail_on: warning (protolint.yaml:3)`."""
+    shown = f"{value:g}" if isinstance(value, float) else value
+    given = fail_on if key == "fail_on" else min_score
+    origin = settings.origins.get(key, (None,))[-1] if settings and given is None else COMMAND_LINE
+    if origin == COMMAND_LINE:
+        return f"--{key.replace('_', '-')} {shown}"
+    return f"{key}: {shown}" + (f" ({origin})" if origin not in (None, DEFAULT) else "")
+
+
+def exit_code(run: Run, fail_on: str | None = None, min_score: float | None = None) -> int:
+    """0 pass; 2 when a path could not be checked; else 1 when `failures` names any."""
+    return max((failure.code for failure in failures(run, fail_on, min_score)), default=0)
