@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from protolint import __version__
-from protolint.errors import UserError
+from protolint.errors import UserError, did_you_mean
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Lint AI workflow protocols (Markdown) against YAML rule packs, "
@@ -49,6 +49,18 @@ class FailOn(str, Enum):
     warning = "warning"
     info = "info"
     never = "never"
+
+
+def _one_of(choices: type[Enum]):
+    """An option's values, checked with a suggestion for a near miss (`--format jsno`)."""
+    def convert(value):
+        if value is None or isinstance(value, choices):
+            return value
+        values = [choice.value for choice in choices]
+        if value not in values:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(values)}{did_you_mean(value, values)}")
+        return choices(value)
+    return convert
 
 
 def _stderr():
@@ -106,7 +118,8 @@ IsolatedOption = Annotated[bool, typer.Option(
 PackOption = Annotated[Optional[list[str]], typer.Option(
     "--pack", "-p", help="Pack name or path to a pack YAML; repeatable. Default: from the config, "
                          "else by applies_to, else core.")]
-FailOnOption = Annotated[Optional[FailOn], typer.Option(
+FailOnOption = Annotated[Optional[str], typer.Option(
+    callback=_one_of(FailOn),
     help="Lowest finding severity that fails the run. Default: from the config, else error.")]
 MinScoreOption = Annotated[Optional[float], typer.Option(
     min=0, max=100, help="Also fail when a file's overall score is below this.")]
@@ -145,8 +158,8 @@ def check(
     paths: Annotated[list[str], typer.Argument(
         help="Protocol files (always checked) or directories (walked for the config's include, *.md by default).")],
     pack: PackOption = None,
-    output_format: Annotated[Optional[Format], typer.Option(
-        "--format", "-f", help="Report format. Default: text; github under GitHub Actions.")] = None,
+    output_format: Annotated[Optional[str], typer.Option(
+        "--format", "-f", callback=_one_of(Format), help="Report format. Default: text; github under GitHub Actions.")] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", dir_okay=False,
         help="Write the report to this file; stdout still gets the default report.")] = None,
@@ -222,7 +235,8 @@ def analyze(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="A directory (one analysis-<name>.md per protocol) or, for one protocol, a file. "
                                "Default: standard output.")] = None,
-    output_format: Annotated[AnalysisFormat, typer.Option("--format", "-f", help="md or json.")] = AnalysisFormat.md,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", callback=_one_of(AnalysisFormat), help="md or json.")] = AnalysisFormat.md.value,
     pack: PackOption = None,
     form: FormOption = None,
     project_root: ProjectRootOption = None,
@@ -273,7 +287,8 @@ class GraphFormat(str, Enum):
 @app.command()
 def graph(
     paths: Annotated[list[str], typer.Argument(help="Protocol files or directories of one workflow.")],
-    output_format: Annotated[GraphFormat, typer.Option("--format", "-f", help="mermaid, dot or json.")] = GraphFormat.mermaid,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", callback=_one_of(GraphFormat), help="mermaid, dot or json.")] = GraphFormat.mermaid.value,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
 ) -> None:
@@ -546,8 +561,8 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. core-L
 def show_config(
     path: Annotated[Optional[str], typer.Argument(
         help="The file (or directory) whose settings to show. Default: the working directory.")] = None,
-    output_format: Annotated[SettingsFormat, typer.Option(
-        "--format", "-f", help="Output format.")] = SettingsFormat.text,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", callback=_one_of(SettingsFormat), help="text or json.")] = SettingsFormat.text.value,
     pack: PackOption = None,
     fail_on: FailOnOption = None,
     min_score: MinScoreOption = None,
@@ -619,4 +634,10 @@ def main() -> None:
             except typer.Exit as done:
                 sys.exit(done.exit_code)
         sys.argv.insert(1, "check")  # `protolint FILE` checks FILE
-    app(prog_name="protolint")
+    try:
+        app(prog_name="protolint")
+    except OSError as error:  # what the file system refuses is the user's to fix, not a bug
+        where = f"{error.filename}: " if error.filename else ""
+        _stderr().print(f"protolint: error: {where}{error.strerror or error}", markup=False, highlight=False,
+                        soft_wrap=True)
+        sys.exit(2)

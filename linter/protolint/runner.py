@@ -58,19 +58,22 @@ class UnreadableFile(Exception):
 def collect_files(paths: list[str], configuration: Configuration | None = None) -> tuple[list[Path], list[Problem]]:
     """Files as given, always checked (as in ruff); directories recurse for what
     their configuration includes (*.md unless told otherwise), in a stable order."""
-    from protolint.walk import walk
+    from protolint.walk import NOT_UTF8_NAME, shown, utf8_name, walk
 
     configuration = configuration or Configuration(isolated=True)
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
+        if not utf8_name(path):
+            problems.append(Problem(shown(path), NOT_UTF8_NAME))
+        elif path.is_dir():
             found = walk(path, configuration)
-            if not found:
+            problems.extend(Problem(shown(where), why) for where, why in found.problems)
+            if not found.files and not found.problems:
                 include = ", ".join(configuration.for_directory(path).include)
                 problems.append(Problem(raw, f"directory holds no Markdown files ({include})"))
-            files.extend(found)
+            files.extend(found.files)
         elif path.exists():
             files.append(path)
         else:
