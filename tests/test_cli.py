@@ -56,7 +56,8 @@ def test_json_shape_is_stable():
                                "findings": {"error": 1, "warning": 1, "info": 0},
                                "suppressed": 0, "baselined": 0}
     assert data["exit"] == {"code": 1, "reasons": [
-        {"path": str(NO_GUARDRAIL), "reason": "FAIL verdict of pack protocol-11-release-execution", "code": 1}]}
+        {"path": str(NO_GUARDRAIL), "reason": "FAIL verdict of pack protocol-11-release-execution", "code": 1,
+         "kind": "verdict"}]}
     assert result.returncode == data["exit"]["code"]
 
 

@@ -61,7 +61,7 @@ def test_fix_refuses_a_read_only_file_in_one_line_and_still_fixes_the_others(tmp
     assert f"{locked}: error: not fixed: cannot write: the file is read-only" in done.stderr.splitlines()
     assert locked.read_bytes() == UNFENCED.read_bytes() and stat.S_IMODE(locked.stat().st_mode) == 0o444
     assert other.read_bytes() != UNFENCED.read_bytes()
-    assert f"exit 2: {locked}: could not be checked" in done.stdout
+    assert f"exit 2: {locked}: not checked: not fixed: cannot write: the file is read-only" in done.stdout
 
 
 def test_fix_keeps_crlf_line_endings_and_the_byte_order_mark(tmp_path):

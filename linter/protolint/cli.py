@@ -295,12 +295,12 @@ def graph(
     """Draw the workflow: protocols as nodes, artifact handoffs as edges, broken ones dashed."""
     from protolint.parsing import parse_document
     from protolint.report.graph import FORMATS
-    from protolint.runner import UnreadableFile, collect_files, read_protocol
+    from protolint.runner import Linter, UnreadableFile, collect_files, read_protocol
     from protolint.workspace import Workspace
 
     configuration = _configuration(config, isolated, None, None, None, None, None)
     try:
-        files, problems = collect_files(paths, configuration)
+        files, problems = collect_files(paths, configuration, Linter(configuration=configuration).is_protocol)
     except UserError as error:
         _fail(error)
     for problem in problems:
@@ -435,7 +435,8 @@ def cycle(
             draft, action = render(loaded, chosen), "generated"
         regenerator = Regenerator.parse(regenerate_cmd, regenerate_timeout) if regenerate_cmd else None
         root = Path(project_root).resolve() if project_root else None
-        console.print(f"cycle  {form} → {target}  profile {chosen}, pack {PROFILES[chosen].pack}", markup=False)
+        console.print(f"cycle  {form} → {target}  profile {chosen}, pack {PROFILES[chosen].pack}", markup=False,
+                      soft_wrap=True)
         outcome = run_cycle(loaded, PROFILES[chosen].pack, draft, action=action, max_rounds=max_rounds,
                             regenerator=regenerator, project_root=root, unsafe=unsafe_fixes, path=str(target),
                             on_round=lambda r: print_round(console, r))
@@ -447,7 +448,7 @@ def cycle(
     except UserError as error:
         _fail(error)
     if analysis and outcome.passed:
-        console.print(f"wrote {written}", markup=False)
+        console.print(f"wrote {written}", markup=False, soft_wrap=True)
     print_outcome(console, outcome, str(target))
     raise typer.Exit(0 if outcome.passed else 1)
 
@@ -519,39 +520,55 @@ def generate(
           f"run `protolint check {path} --pack {PROFILES[chosen].pack} --form {form}`")
 
 
-@rules_app.command("list")
-def rules_list(pack: Annotated[Optional[list[str]], typer.Option(
-        "--pack", "-p", help="Only these packs (name or path).")] = None) -> None:
-    """Every rule of the shipped packs (or the given ones): pack, id, layer, severity, summary."""
-    from rich.console import Console
-    from rich.table import Table
+def _packs_here(pack: list[str] | None, config: str | None, isolated: bool) -> list:
+    """The packs `check` would use here: --pack, else the configuration's, else every shipped one."""
+    from protolint.runner import Linter
 
-    packs = _load_packs(pack)
-    table = Table(show_edge=False, pad_edge=False)
-    for column in ("Pack", "Rule", "Layer", "Severity", "Summary"):
-        table.add_column(column)
-    seen: set[str] = set()
-    for loaded in packs:
-        for rule in loaded.rules:
-            if rule.id in seen:
-                continue
-            seen.add(rule.id)
-            table.add_row(rule.pack, rule.id, rule.layer, rule.severity, rule.summary)
-    Console(highlight=False).print(table)
+    configuration = _configuration(config, isolated, pack, None, None, None, None)
+    try:
+        return Linter(configuration=configuration).packs_here()
+    except UserError as error:
+        _fail(error)
+
+
+@rules_app.command("list")
+def rules_list(
+    pack: Annotated[Optional[list[str]], typer.Option(
+        "--pack", "-p", help="Only these packs (name or path). Default: the configuration's, else every shipped pack.")] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", callback=_one_of(SettingsFormat), help="text or json.")] = SettingsFormat.text.value,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
+) -> None:
+    """Every rule of the packs check uses here: pack, id, layer, severity, summary."""
+    from rich.console import Console
+
+    from protolint.report import rules as rules_report
+    from protolint.report.table import print_table
+
+    packs = _packs_here(pack, config, isolated)
+    if output_format is SettingsFormat.json:
+        sys.stdout.write(rules_report.render_json(packs))
+        return
+    print_table(Console(highlight=False), rules_report.COLUMNS, rules_report.rows(packs))
 
 
 @rules_app.command("show")
 def rules_show(rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. core-L1-guardrail.")],
-               pack: Annotated[Optional[list[str]], typer.Option("--pack", "-p")] = None) -> None:
-    """Explain one rule: what it checks, why, and an example that passes and one that fails."""
+               pack: Annotated[Optional[list[str]], typer.Option("--pack", "-p")] = None,
+               config: ConfigOption = None,
+               isolated: IsolatedOption = False) -> None:
+    """Explain one rule (of the packs check uses here, or any shipped pack): what it checks,
+    why, and an example that passes and one that fails."""
     from protolint.report.explain import explain_rule
-    packs = _load_packs(pack)
-    for loaded in packs:
-        for rule in loaded.rules:
-            if rule.id == rule_id:
-                sys.stdout.write(explain_rule(rule))
-                return
-    known = sorted({r.id for p in packs for r in p.rules})
+    from protolint.report.rules import unique_rules
+
+    rules = unique_rules(_packs_here(pack, config, isolated) + ([] if pack else _load_packs(None)))
+    for rule in rules:
+        if rule.id == rule_id:
+            sys.stdout.write(explain_rule(rule))
+            return
+    known = sorted(r.id for r in rules)
     close = [k for k in known if rule_id.lower() in k.lower()][:5]
     hint = f"; did you mean: {', '.join(close)}" if close else "; `protolint rules list` shows them all"
     _fail(f"no rule {rule_id!r}{hint}")

@@ -69,7 +69,7 @@ class FileFix:
 def fix_files(linter: Linter, paths: list[str], write: bool, unsafe: bool) -> Iterator[FileFix]:
     """Each readable file of `paths` with its fixes, written back when `write`.
     Unreadable files are skipped: the check that follows reports them."""
-    files, _ = collect_files(paths, linter.configuration)
+    files, _ = collect_files(paths, linter.configuration, linter.is_protocol)
     for path in files:
         try:
             text = read_protocol(path)
@@ -86,5 +86,5 @@ def fix_files(linter: Linter, paths: list[str], write: bool, unsafe: bool) -> It
             try:
                 atomic_write(path, stored.encode(report.text))
             except OSError as error:
-                refused = Problem(str(path), f"not fixed: cannot write: {error.strerror or error}")
+                refused = Problem(str(path), f"not fixed: cannot write: {error.strerror or error}", fails_run=True)
         yield FileFix(path, text, report, refused)

@@ -9,7 +9,10 @@ ignored.  Git is asked about a file by its real path (a file reached through a
 symlinked directory is the file the link names), in the repository that holds
 it.  What the user names is checked, as in ruff and black: files named on the
 command line are not walked at all, and a named directory that git ignores is
-walked without asking git (git then calls everything inside it ignored).  A
+walked without asking git (git then calls everything inside it ignored).
+Without an `include` in the configuration, a walk checks the protocols among
+the *.md files: those a pack's `applies_to` matches by name or title, so a
+README or CHANGELOG beside them is not checked as a protocol.  A
 directory that cannot be read is reported, never skipped in silence.
 """
 
@@ -17,6 +20,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,10 +33,14 @@ class Walk:
     files: list[Path] = field(default_factory=list)
     problems: list[tuple[Path, str]] = field(default_factory=list)
     """What the walk could not take: a directory it cannot read, a file name that is not UTF-8."""
+    not_protocols: int = 0
+    """Files `include` picks that no pack applies to (when `include` is not configured)."""
 
 
-def walk(directory: Path, configuration: Configuration) -> Walk:
-    """The files to check under `directory`, in a stable order."""
+def walk(directory: Path, configuration: Configuration, is_protocol: Callable[[Path], bool] | None = None) -> Walk:
+    """The files to check under `directory`, in a stable order.  Where the
+    configuration sets no `include`, `is_protocol` narrows the *.md files to
+    protocols (by the packs' applies_to)."""
     found = Walk()
 
     def unreadable(error: OSError) -> None:
@@ -46,10 +54,12 @@ def walk(directory: Path, configuration: Configuration) -> Walk:
         for name in names:
             if not settings.walk_picks(here / name) or not (here / name).is_file():
                 continue
-            if utf8_name(here / name):
+            if not utf8_name(here / name):
+                found.problems.append((here / name, NOT_UTF8_NAME))
+            elif is_protocol is None or "include" in settings.origins or is_protocol(here / name):
                 found.files.append(here / name)
             else:
-                found.problems.append((here / name, NOT_UTF8_NAME))
+                found.not_protocols += 1
     found.files = sorted(_without_git_ignored(directory, found.files, configuration))
     return found
 

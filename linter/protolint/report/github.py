@@ -95,6 +95,9 @@ def render(run: Run) -> str:
     wanted = Counter(COMMAND[f.severity] for r in run.results for f in r.findings)
     wanted["error"] += len(run.problems)
     wanted["warning"] += sum(len(r.notices) for r in run.results)
+    # a FAIL verdict and an unreadable path are on lines of their own already
+    thresholds = [failure for failure in failures(run) if failure.kind == "threshold"]
+    wanted["error"] += len(thresholds)
     budget = _Budget(wanted)
     lines = []
     for result in run.results:
@@ -108,12 +111,14 @@ def render(run: Run) -> str:
             lines.append(escape_data(f"not checked: {', '.join(result.unchecked)} (they need the input form, "
                                      "--form FORM, or the project root, --project-root DIR)"))
     lines.extend(_problem(p, budget) for p in run.problems)
+    for failure in thresholds:
+        lines.append(command("error", str(failure), file=repo_path(failure.path), title="protolint")
+                     if budget.take("error") else escape_data(str(failure)))
     if budget.unshown:
         lines.append(command(
             "notice", f"{budget.unshown} more not shown as annotations (GitHub shows {ANNOTATIONS_PER_KIND} "
                       f"errors, warnings and notices each per step); every finding is in the log",
             title="protolint"))
-    lines.extend(escape_data(str(failure)) for failure in failures(run))
     return "\n".join(lines) + "\n"
 
 

@@ -61,6 +61,6 @@ def render(run: Run) -> str:
             "baselined": sum(s.by == "baseline" for r in run.results for s in r.suppressed),
         },
         "exit": {"code": max((f.code for f in reasons), default=0),
-                 "reasons": [{"path": f.path, "reason": f.reason, "code": f.code} for f in reasons]},
+                 "reasons": [{"path": f.path, "reason": f.reason, "code": f.code, "kind": f.kind} for f in reasons]},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
