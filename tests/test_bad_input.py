@@ -1,5 +1,6 @@
 """Bad input: one clear line per file naming it and the problem; the rest is still
-checked; exit 2 only when nothing could be checked; never a traceback."""
+checked; exit 2 when a named path does not exist or cannot be read (a typo must
+not pass green), or when nothing could be checked; never a traceback."""
 
 from __future__ import annotations
 
@@ -33,7 +34,7 @@ def test_each_bad_input_is_one_line_and_good_files_still_checked(tmp_path):
     expected = bad_files(tmp_path)
     paths = [tmp_path / name.split(":")[0] for name in expected]
     result = protolint("--format", "json", *paths, GOOD)
-    assert result.returncode == 0, result.stderr  # the good file passed; the bad ones are listed
+    assert result.returncode == 2, result.stderr  # the good file passed; the missing one fails the run
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert len(lines) == len(expected)
@@ -42,13 +43,22 @@ def test_each_bad_input_is_one_line_and_good_files_still_checked(tmp_path):
     data = json.loads(result.stdout)
     assert [f["path"] for f in data["files"]] == [str(GOOD)]
     assert {p["path"].rsplit("/", 1)[-1] for p in data["problems"]} == {n.split(":")[0] for n in expected}
+    assert data["files"][0]["verdict"] == "PASS" and data["exit"]["code"] == 2
+    assert data["exit"]["reasons"] == [  # the rest was read, but holds no protocol's text
+        {"path": str(tmp_path / "missing.md"), "reason": "not checked: no such file or directory", "code": 2, "kind": "unchecked"}]
 
 
-def test_exit_2_only_when_nothing_could_be_checked(tmp_path):
+def test_a_path_that_could_not_be_checked_fails_the_run_after_the_others(tmp_path):
     expected = bad_files(tmp_path)
     result = protolint(*[tmp_path / name.split(":")[0] for name in expected])
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
+    typo = protolint(GOOD, tmp_path / "typo.md")  # a typo in CI's paths must not pass green
+    assert typo.returncode == 2
+    assert "PASS" in typo.stdout  # the good file was still checked
+    assert f"exit 2: {tmp_path / 'typo.md'}: not checked: no such file or directory" in typo.stdout.splitlines()
+    failing = protolint(PROTOCOLS / "release-execution" / "failing" / "no-guardrail.md", tmp_path / "typo.md")
+    assert failing.returncode == 2  # an input error outranks a failing protocol
 
 
 def test_text_summary_lists_unreadable_files(tmp_path):

@@ -42,7 +42,7 @@ def test_json_shape_is_stable():
     result = protolint("--format", "json", "--pack", "protocol-11-release-execution", NO_GUARDRAIL,
                        "--project-root", str(FIXTURES / "project"))
     data = json.loads(result.stdout)
-    assert set(data) == {"protolint", "schema_version", "files", "problems", "summary"}
+    assert set(data) == {"protolint", "schema_version", "files", "problems", "summary", "exit"}
     (file,) = data["files"]
     assert set(file) == {"path", "pack", "verdict", "score", "threshold", "missing_layers", "unchecked", "layers",
                          "findings", "suppressed", "warnings"}
@@ -55,6 +55,10 @@ def test_json_shape_is_stable():
     assert data["summary"] == {"files": 1, "passed": 0, "failed": 1, "problems": 0,
                                "findings": {"error": 1, "warning": 1, "info": 0},
                                "suppressed": 0, "baselined": 0}
+    assert data["exit"] == {"code": 1, "reasons": [
+        {"path": str(NO_GUARDRAIL), "reason": "FAIL verdict of pack protocol-11-release-execution", "code": 1,
+         "kind": "verdict"}]}
+    assert result.returncode == data["exit"]["code"]
 
 
 @pytest.mark.parametrize("args, code", [

@@ -183,7 +183,7 @@ def test_problems_become_error_annotations(tmp_path):
     empty = [a for a in got if a[2] == "empty file: nothing to check"]
     assert len(empty) == 1 and empty[0][1]["file"] == (tmp_path / "empty.md").resolve().as_posix()
     assert result.stderr == ""  # the annotation is the one line about each problem
-    assert result.returncode == 0  # the readable file passed
+    assert result.returncode == 2  # the readable file passed, but a named path does not exist
 
 
 def test_github_actions_defaults_to_annotations_and_appends_a_step_summary(tmp_path):

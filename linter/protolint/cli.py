@@ -16,7 +16,7 @@ from typing import Annotated, Optional
 import typer
 
 from protolint import __version__
-from protolint.errors import UserError
+from protolint.errors import UserError, did_you_mean
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Lint AI workflow protocols (Markdown) against YAML rule packs, "
@@ -54,6 +54,18 @@ class FailOn(str, Enum):
     warning = "warning"
     info = "info"
     never = "never"
+
+
+def _one_of(choices: type[Enum]):
+    """An option's values, checked with a suggestion for a near miss (`--format jsno`)."""
+    def convert(value):
+        if value is None or isinstance(value, choices):
+            return value
+        values = [choice.value for choice in choices]
+        if value not in values:
+            raise typer.BadParameter(f"{value!r} is not one of {', '.join(values)}{did_you_mean(value, values)}")
+        return choices(value)
+    return convert
 
 
 def _stderr():
@@ -111,7 +123,8 @@ IsolatedOption = Annotated[bool, typer.Option(
 PackOption = Annotated[Optional[list[str]], typer.Option(
     "--pack", "-p", help="Pack name or path to a pack YAML; repeatable. Default: from the config, "
                          "else by applies_to, else core.")]
-FailOnOption = Annotated[Optional[FailOn], typer.Option(
+FailOnOption = Annotated[Optional[str], typer.Option(
+    callback=_one_of(FailOn),
     help="Lowest finding severity that fails the run. Default: from the config, else error.")]
 MinScoreOption = Annotated[Optional[float], typer.Option(
     min=0, max=100, help="Also fail when a file's overall score is below this.")]
@@ -164,8 +177,8 @@ def check(
     paths: Annotated[list[str], typer.Argument(
         help="Protocol files (always checked) or directories (walked for the config's include, *.md by default).")],
     pack: PackOption = None,
-    output_format: Annotated[Optional[Format], typer.Option(
-        "--format", "-f", help="Report format. Default: text; github under GitHub Actions.")] = None,
+    output_format: Annotated[Optional[str], typer.Option(
+        "--format", "-f", callback=_one_of(Format), help="Report format. Default: text; github under GitHub Actions.")] = None,
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", dir_okay=False,
         help="Write the report to this file; stdout still gets the default report.")] = None,
@@ -199,6 +212,8 @@ def check(
         "--jobs", "-j", min=1, help="Worker processes for many files. Default: the cores; 1: in process.")] = None,
     no_cache: Annotated[bool, typer.Option(
         "--no-cache", help="Check every file again instead of reusing results in .protolint_cache/.")] = False,
+    quiet: Annotated[bool, typer.Option(
+        "--quiet", "-q", help="Text report: only the findings, the summary and why the run fails.")] = False,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
     from protolint.runner import Linter, exit_code
@@ -210,6 +225,10 @@ def check(
 
     if baseline and write_baseline:
         _fail("--baseline and --write-baseline exclude each other: writing records every finding")
+    if fix and diff:
+        _fail("--fix and --diff exclude each other: --fix writes the fixes, --diff only shows them")
+    if unsafe_fixes and not (fix or diff):
+        _fail("--unsafe-fixes needs --fix (write the fixes) or --diff (show them)")
     configuration = _configuration(config, isolated, pack, fail_on, min_score, form, project_root)
     try:
         from protolint.baseline import Baseline
@@ -218,16 +237,18 @@ def check(
         linter = Linter(configuration=configuration, baseline=Baseline.load(baseline) if baseline else None,
                         report_unused_suppressions=report_unused_suppressions, workspace=workspace,
                         cache=None if no_cache else ResultCache(Path.cwd()))
+        refused = []
         if fix or diff:
-            changed = _apply_fixes(linter, paths, write=not diff, unsafe=unsafe_fixes)
+            changed, refused = _apply_fixes(linter, paths, write=fix, unsafe=unsafe_fixes)
             if diff:
                 raise typer.Exit(1 if changed else 0)
         run = linter.run(paths, jobs=jobs or default_jobs())
+        run.problems.extend(refused)
     except UserError as error:
         _fail(error)
     if write_baseline:
         _write_baseline(write_baseline, run)
-    _publish(run, output_format.value if output_format else _terminal_format(), output, show_suppressed)
+    _publish(run, output_format.value if output_format else _terminal_format(), output, show_suppressed, quiet)
     raise typer.Exit(exit_code(run))
 
 
@@ -242,7 +263,8 @@ def analyze(
     output: Annotated[Optional[Path], typer.Option(
         "--output", "-o", help="A directory (one analysis-<name>.md per protocol) or, for one protocol, a file. "
                                "Default: standard output.")] = None,
-    output_format: Annotated[AnalysisFormat, typer.Option("--format", "-f", help="md or json.")] = AnalysisFormat.md,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", callback=_one_of(AnalysisFormat), help="md or json.")] = AnalysisFormat.md.value,
     pack: PackOption = None,
     form: FormOption = None,
     project_root: ProjectRootOption = None,
@@ -295,7 +317,8 @@ class GraphFormat(str, Enum):
 @app.command()
 def graph(
     paths: Annotated[list[str], typer.Argument(help="Protocol files or directories of one workflow.")],
-    output_format: Annotated[GraphFormat, typer.Option("--format", "-f", help="mermaid, dot or json.")] = GraphFormat.mermaid,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", callback=_one_of(GraphFormat), help="mermaid, dot or json.")] = GraphFormat.mermaid.value,
     parser: ParserOption = None,
     config: ConfigOption = None,
     isolated: IsolatedOption = False,
@@ -303,13 +326,13 @@ def graph(
     """Draw the workflow: protocols as nodes, artifact handoffs as edges, broken ones dashed."""
     from protolint.parsing import parse_document
     from protolint.report.graph import FORMATS
-    from protolint.runner import UnreadableFile, collect_files, read_protocol
+    from protolint.runner import Linter, UnreadableFile, collect_files, read_protocol
     from protolint.workspace import Workspace
 
     _use_parser(parser)
     configuration = _configuration(config, isolated, None, None, None, None, None)
     try:
-        files, problems = collect_files(paths, configuration)
+        files, problems = collect_files(paths, configuration, Linter(configuration=configuration).is_protocol)
     except UserError as error:
         _fail(error)
     for problem in problems:
@@ -336,7 +359,7 @@ def _show_sections(paths: list[str]) -> None:
         sys.stdout.write(render_sections(parse_document(text, name)))
 
 
-def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = False) -> None:
+def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = False, quiet: bool = False) -> None:
     """The report in `chosen` goes to stdout, or with --output to that file
     while stdout keeps the default report; the github report also appends
     the step summary when GitHub provides a summary file."""
@@ -353,7 +376,7 @@ def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = Fals
         from rich.console import Console
 
         from protolint.report import text as text_report
-        text_report.render(run, Console(highlight=False), show_suppressed=show_suppressed)
+        text_report.render(run, Console(highlight=False), show_suppressed=show_suppressed, quiet=quiet)
     else:
         sys.stdout.write(report.render(run, on_stdout, show_suppressed))
     if output:
@@ -371,45 +394,22 @@ def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = Fals
             _fail(f"{summary_file}: cannot append the step summary: {error.strerror or error}")
 
 
-def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> bool:
-    """Fix each file (atomically) or print the diff; say what was done and what was not."""
-    import difflib
-    from pathlib import Path
-
-    from protolint.atomic import atomic_write
-    from protolint.fix import fix_text
-    from protolint.parsing import parse_document
-    from protolint.runner import UnreadableFile, collect_files, read_protocol
+def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> tuple[bool, list]:
+    """Fix each file or print its diff; say what was done and what was not.
+    Whether anything changed, and the files that could not be written."""
+    from protolint.fixing import fix_files
 
     stderr = _stderr()
-    files, _ = collect_files(paths, linter.configuration)
-    changed = False
-    for path in files:
-        try:
-            text = read_protocol(path)
-        except UnreadableFile:
-            continue  # the check that follows reports it
-        doc = parse_document(text, str(path))
-        settings = linter.settings_for(str(path))
-        pack = linter.packs_for(str(path), doc.title.title if doc.title else None, settings)
-        report = fix_text(text, str(path), pack, linter.form_for(pack, settings),
-                          linter.project_root_for(settings), unsafe)
-        for rule_id, what in report.applied:
-            stderr.print(f"{path}: fixed {rule_id}: {what}", markup=False, highlight=False, soft_wrap=True)
-        for rule_id, why in report.unavailable.items():
-            stderr.print(f"{path}: cannot fix {rule_id}: {why}", markup=False, highlight=False, soft_wrap=True)
-        if report.unsafe:
-            stderr.print(f"{path}: {len(report.unsafe)} unsafe fix(es) not applied ({', '.join(report.unsafe)}); "
-                         "rerun with --unsafe-fixes", markup=False, highlight=False, soft_wrap=True)
-        if not report.changed:
-            continue
-        changed = True
-        if write:
-            atomic_write(Path(path), report.text.encode("utf-8"))
-        else:
-            sys.stdout.writelines(difflib.unified_diff(text.splitlines(True), report.text.splitlines(True),
-                                                       f"a/{path}", f"b/{path}"))
-    return changed
+    changed, refused = False, []
+    for fixed in fix_files(linter, paths, write, unsafe):
+        for line in fixed.messages(written=write):
+            stderr.print(line, markup=False, highlight=False, soft_wrap=True)
+        changed = changed or fixed.report.changed
+        if fixed.refused:
+            refused.append(fixed.refused)
+        if not write:
+            sys.stdout.write(fixed.diff())
+    return changed, refused
 
 
 @app.command()
@@ -491,7 +491,7 @@ def cycle(
     except UserError as error:
         _fail(error)
     if analysis and outcome.passed and not to_stdout:
-        console.print(f"wrote {written}", markup=False)
+        console.print(f"wrote {written}", markup=False, soft_wrap=True)
     print_outcome(console, outcome, str(target))
     raise typer.Exit(0 if outcome.passed else 1)
 
@@ -563,39 +563,55 @@ def generate(
           f"run `protolint check {path} --pack {PROFILES[chosen].pack} --form {form}`")
 
 
-@rules_app.command("list")
-def rules_list(pack: Annotated[Optional[list[str]], typer.Option(
-        "--pack", "-p", help="Only these packs (name or path).")] = None) -> None:
-    """Every rule of the shipped packs (or the given ones): pack, id, layer, severity, summary."""
-    from rich.console import Console
-    from rich.table import Table
+def _packs_here(pack: list[str] | None, config: str | None, isolated: bool) -> list:
+    """The packs `check` would use here: --pack, else the configuration's, else every shipped one."""
+    from protolint.runner import Linter
 
-    packs = _load_packs(pack)
-    table = Table(show_edge=False, pad_edge=False)
-    for column in ("Pack", "Rule", "Layer", "Severity", "Summary"):
-        table.add_column(column)
-    seen: set[str] = set()
-    for loaded in packs:
-        for rule in loaded.rules:
-            if rule.id in seen:
-                continue
-            seen.add(rule.id)
-            table.add_row(rule.pack, rule.id, rule.layer, rule.severity, rule.summary)
-    Console(highlight=False).print(table)
+    configuration = _configuration(config, isolated, pack, None, None, None, None)
+    try:
+        return Linter(configuration=configuration).packs_here()
+    except UserError as error:
+        _fail(error)
+
+
+@rules_app.command("list")
+def rules_list(
+    pack: Annotated[Optional[list[str]], typer.Option(
+        "--pack", "-p", help="Only these packs (name or path). Default: the configuration's, else every shipped pack.")] = None,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", callback=_one_of(SettingsFormat), help="text or json.")] = SettingsFormat.text.value,
+    config: ConfigOption = None,
+    isolated: IsolatedOption = False,
+) -> None:
+    """Every rule of the packs check uses here: pack, id, layer, severity, summary."""
+    from rich.console import Console
+
+    from protolint.report import rules as rules_report
+    from protolint.report.table import print_table
+
+    packs = _packs_here(pack, config, isolated)
+    if output_format is SettingsFormat.json:
+        sys.stdout.write(rules_report.render_json(packs))
+        return
+    print_table(Console(highlight=False), rules_report.COLUMNS, rules_report.rows(packs))
 
 
 @rules_app.command("show")
 def rules_show(rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. core-L1-guardrail.")],
-               pack: Annotated[Optional[list[str]], typer.Option("--pack", "-p")] = None) -> None:
-    """Explain one rule: what it checks, why, and an example that passes and one that fails."""
+               pack: Annotated[Optional[list[str]], typer.Option("--pack", "-p")] = None,
+               config: ConfigOption = None,
+               isolated: IsolatedOption = False) -> None:
+    """Explain one rule (of the packs check uses here, or any shipped pack): what it checks,
+    why, and an example that passes and one that fails."""
     from protolint.report.explain import explain_rule
-    packs = _load_packs(pack)
-    for loaded in packs:
-        for rule in loaded.rules:
-            if rule.id == rule_id:
-                sys.stdout.write(explain_rule(rule))
-                return
-    known = sorted({r.id for p in packs for r in p.rules})
+    from protolint.report.rules import unique_rules
+
+    rules = unique_rules(_packs_here(pack, config, isolated) + ([] if pack else _load_packs(None)))
+    for rule in rules:
+        if rule.id == rule_id:
+            sys.stdout.write(explain_rule(rule))
+            return
+    known = sorted(r.id for r in rules)
     close = [k for k in known if rule_id.lower() in k.lower()][:5]
     hint = f"; did you mean: {', '.join(close)}" if close else "; `protolint rules list` shows them all"
     _fail(f"no rule {rule_id!r}{hint}")
@@ -605,8 +621,8 @@ def rules_show(rule_id: Annotated[str, typer.Argument(help="Rule id, e.g. core-L
 def show_config(
     path: Annotated[Optional[str], typer.Argument(
         help="The file (or directory) whose settings to show. Default: the working directory.")] = None,
-    output_format: Annotated[SettingsFormat, typer.Option(
-        "--format", "-f", help="Output format.")] = SettingsFormat.text,
+    output_format: Annotated[str, typer.Option(
+        "--format", "-f", callback=_one_of(SettingsFormat), help="text or json.")] = SettingsFormat.text.value,
     pack: PackOption = None,
     fail_on: FailOnOption = None,
     min_score: MinScoreOption = None,
@@ -678,4 +694,10 @@ def main() -> None:
             except typer.Exit as done:
                 sys.exit(done.exit_code)
         sys.argv.insert(1, "check")  # `protolint FILE` checks FILE
-    app(prog_name="protolint")
+    try:
+        app(prog_name="protolint")
+    except OSError as error:  # what the file system refuses is the user's to fix, not a bug
+        where = f"{error.filename}: " if error.filename else ""
+        _stderr().print(f"protolint: error: {where}{error.strerror or error}", markup=False, highlight=False,
+                        soft_wrap=True)
+        sys.exit(2)

@@ -3,6 +3,9 @@ anything else that escapes is a bug and keeps its traceback."""
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
+
 
 class UserError(Exception):
     """A problem with the user's input, worded for a person."""
@@ -28,3 +31,9 @@ class PluginError(UserError):
     def __init__(self, kind: str, plugin: str, entry_point: str, problem: str):
         self.kind = kind
         super().__init__(f"plugin {plugin} (entry point {entry_point}): {problem}")
+
+
+def did_you_mean(word: object, choices: Iterable[object]) -> str:
+    """` (did you mean 'json'?)` for a near miss among `choices`, else nothing."""
+    close = difflib.get_close_matches(str(word), [str(c) for c in choices], n=1, cutoff=0.6)
+    return f" (did you mean {close[0]!r}?)" if close else ""

@@ -22,7 +22,7 @@ import yaml
 from protolint.binding import is_form_bound
 from protolint.checks import REGEX_PARAMETERS, CheckKind, load_builtin_checks
 from protolint.checks.text import with_needles
-from protolint.errors import PackError, PluginError
+from protolint.errors import PackError, PluginError, did_you_mean
 from protolint.form import parse_form_path
 from protolint.roles import Vocabulary, shipped_rules_dir, shipped_vocabulary
 from protolint.selectors import Selector, Union, compile_selector
@@ -184,7 +184,8 @@ class PackLoader:
         shipped = shipped_packs_dir() / f"{reference}.yaml"
         if not shipped.is_file():
             names = ", ".join(shipped_pack_names())
-            raise PackError(reference, f"unknown pack {reference!r}; shipped packs: {names}")
+            raise PackError(reference, f"unknown pack {reference!r}{did_you_mean(reference, shipped_pack_names())}"
+                                       f"; shipped packs: {names}")
         return shipped.resolve()
 
     def load(self, reference: str) -> RulePack:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import difflib
 import itertools
 import os
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from protolint.config import COMMAND_LINE, Configuration, Settings, names_rule, shown_path
+from protolint.config import COMMAND_LINE, DEFAULT, Configuration, Settings, names_rule, shown_path
 from protolint.engine import Inputs, Result, check_document
 from protolint.errors import ConfigError, PackError, UserError
 from protolint.packs import PackLoader, RulePack, combine
@@ -27,6 +29,8 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 10 * 1024 * 1024
 FALLBACK_PACK = "core"
+TITLE_BYTES = 64 * 1024
+"""How much of a file a walk reads to find its title."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +41,11 @@ class Problem:
     message: str
     line: int | None = None
     column: int | None = None
+    fails_run: bool = False
+    """A path that does not exist or that the system would not let protolint read
+    or write: the run exits 2, after the other files are checked.  A file read
+    but holding no protocol's text (empty, binary, not UTF-8, too big) fails the
+    run only when no file at all could be checked."""
 
     def __str__(self) -> str:
         place = f":{self.line}:{self.column}" if self.line else ""
@@ -52,31 +61,43 @@ class Run:
 
 
 class UnreadableFile(Exception):
-    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+    def __init__(self, message: str, line: int | None = None, column: int | None = None,
+                 refused: bool = False):
         super().__init__(message)
         self.line, self.column = line, column
+        self.refused = refused
+        """The system would not give the bytes (rather than bytes that are no protocol's text)."""
 
 
-def collect_files(paths: list[str], configuration: Configuration | None = None) -> tuple[list[Path], list[Problem]]:
+def collect_files(paths: list[str], configuration: Configuration | None = None,
+                  is_protocol: Callable[[Path], bool] | None = None) -> tuple[list[Path], list[Problem]]:
     """Files as given, always checked (as in ruff); directories recurse for what
-    their configuration includes (*.md unless told otherwise), in a stable order."""
-    from protolint.walk import walk
+    their configuration includes, else for the *.md files `is_protocol` accepts,
+    in a stable order."""
+    from protolint.walk import NOT_UTF8_NAME, shown, utf8_name, walk
 
     configuration = configuration or Configuration(isolated=True)
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found = walk(path, configuration)
-            if not found:
-                include = ", ".join(configuration.for_directory(path).include)
+        if not utf8_name(path):
+            problems.append(Problem(shown(path), NOT_UTF8_NAME, fails_run=True))
+        elif path.is_dir():
+            found = walk(path, configuration, is_protocol)
+            problems.extend(Problem(shown(where), why, fails_run=True) for where, why in found.problems)
+            include = ", ".join(configuration.for_directory(path).include)
+            if found.not_protocols and not found.files and not found.problems:
+                problems.append(Problem(raw, f"directory holds no protocols: none of its {found.not_protocols} "
+                                             f"{include} file(s) is one a pack applies to (a title such as "
+                                             "'# PROTOCOL 1: …'); set `include` in the configuration to choose"))
+            elif not found.files and not found.problems:
                 problems.append(Problem(raw, f"directory holds no Markdown files ({include})"))
-            files.extend(found)
+            files.extend(found.files)
         elif path.exists():
             files.append(path)
         else:
-            problems.append(Problem(raw, "no such file or directory"))
+            problems.append(Problem(raw, "no such file or directory", fails_run=True))
     return list(dict.fromkeys(files)), problems
 
 
@@ -89,7 +110,7 @@ def read_protocol(path: Path) -> str:
                                  f"{MAX_BYTES // 1024 // 1024} MB")
         data = path.read_bytes()
     except OSError as error:
-        raise UnreadableFile(f"cannot read: {error.strerror or error}") from None
+        raise UnreadableFile(f"cannot read: {error.strerror or error}", refused=True) from None
     if not data.strip():
         raise UnreadableFile("empty file: nothing to check")
     if b"\x00" in data[:8192]:
@@ -175,8 +196,35 @@ class Linter:
             pack = self._configured(settings)
         else:
             matching = [p for p in self._shipped_packs() if p.applies_to(path, title)]
+            matching = [p for p in matching if not any(p.name in q.lineage[1:] for q in matching)]  # extended
             pack = combine(matching) if matching else self.loader.load(FALLBACK_PACK)
         return self._select(pack, settings)
+
+    def packs_here(self, directory: str | Path = ".") -> list[RulePack]:
+        """The packs `check` would use for files in `directory`, rule selection
+        applied: the configured (or named) ones, else every shipped pack (each
+        file then gets those whose applies_to matches it)."""
+        settings = self.configuration.for_file(directory)
+        if settings.packs:
+            return [self._select(self._configured(settings), settings)]
+        return [self._select(pack, settings) for pack in self._shipped_packs()]
+
+    def is_protocol(self, path: Path) -> bool:
+        """Whether a directory walk checks `path` when its configuration sets no
+        `include`: a pack that could check it applies to it, by file name or H1
+        title (a README or CHANGELOG is no protocol).  A file that cannot be
+        read is taken, so the check names it rather than the walk losing it."""
+        settings = self.settings_for(str(path))
+        packs = [self.loader.load(reference) for reference in settings.packs or ()] + self._shipped_packs()
+        if any(pack.applies_to(str(path), None) for pack in packs):
+            return True
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(TITLE_BYTES).decode("utf-8", errors="replace").lstrip("\ufeff")
+        except OSError:
+            return True
+        doc = parse_document(head.replace("\r\n", "\n").replace("\r", "\n"), str(path))
+        return doc.title is not None and any(pack.applies_to(str(path), doc.title.title) for pack in packs)
 
     def _shipped_packs(self) -> list[RulePack]:
         if self._shipped is None:
@@ -237,7 +285,7 @@ class Linter:
     def run(self, paths: list[str], jobs: int = 1) -> Run:
         """Check every file the paths name.  With `jobs` > 1 and enough files,
         worker processes check them; the results keep the files' order."""
-        files, problems = collect_files(paths, self.configuration)
+        files, problems = collect_files(paths, self.configuration, self.is_protocol)
         run = Run(problems=problems)
         if self.workspace or bool(paths) and all(self.configuration.for_file(p).workspace for p in paths):
             self._run_together(files, run)
@@ -272,7 +320,7 @@ class Linter:
         try:
             text = read_protocol(path)
         except UnreadableFile as error:
-            return Problem(str(path), str(error), error.line, error.column), None
+            return Problem(str(path), str(error), error.line, error.column, error.refused), None
         key = self._cache_key(path, text, settings)
         entry = self.cache.get(key) if key else None
         if entry is not None:
@@ -357,7 +405,7 @@ class Linter:
             try:
                 yield path, read_protocol(path)
             except UnreadableFile as error:
-                run.problems.append(Problem(str(path), str(error), error.line, error.column))
+                run.problems.append(Problem(str(path), str(error), error.line, error.column, error.refused))
 
 
 PARALLEL_FROM = 16
@@ -403,22 +451,64 @@ def _at_setting(settings: Settings, key: str, problem: str) -> UserError:
     return ConfigError(origin.source, f"{key}: {problem}", origin.line)
 
 
-def exit_code(run: Run, fail_on: str | None = None, min_score: float | None = None) -> int:
-    """0 pass; 1 a finding at or above `fail_on`, a failed verdict, or a score
-    under `min_score`; 2 when nothing at all could be checked.  Without
-    arguments, each file's own settings decide (its config, else the defaults)."""
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """Why the run fails, for one path: the exit code never goes unexplained."""
+
+    path: str
+    reason: str
+    code: int
+    kind: str
+    """verdict (the pack's verdict is FAIL), threshold (--fail-on, --min-score) or unchecked (a Problem)."""
+
+    def __str__(self) -> str:
+        return f"exit {self.code}: {self.path}: {self.reason}"
+
+
+def failures(run: Run, fail_on: str | None = None, min_score: float | None = None) -> list[Failure]:
+    """Every reason the run fails: 1 for a finding at or above `fail_on`, a failed
+    verdict (unless fail_on is never), or a score under `min_score`; 2 for a
+    path that does not exist or could not be read (after the others were
+    checked), and for any bad input when no file at all could be checked.  Without arguments,
+    each file's own settings decide (its config, else the defaults)."""
     from protolint.engine import SEVERITY_RANK
 
-    if not run.results:
-        return 2
+    found = []
     for result in run.results:
         settings = run.settings.get(result.path)
         floor = fail_on or (settings.fail_on if settings else "error")
         minimum = min_score if min_score is not None else (settings.min_score if settings else None)
         if minimum is not None and result.score < minimum:
-            return 1
+            found.append(Failure(result.path, f"score {result.score:g} < "
+                                              f"{_setting(settings, 'min_score', minimum, fail_on, min_score)}", 1,
+                                 "threshold"))
         if floor == "never":
             continue
-        if not result.passed or any(SEVERITY_RANK[f.severity] >= SEVERITY_RANK[floor] for f in result.findings):
-            return 1
-    return 0
+        if not result.passed:
+            found.append(Failure(result.path, f"FAIL verdict of pack {result.pack}", 1, "verdict"))
+        counts = Counter(f.severity for f in result.findings if SEVERITY_RANK[f.severity] >= SEVERITY_RANK[floor])
+        if counts and result.passed:
+            listed = ", ".join(f"{counts[s]} {s}(s)" for s in ("error", "warning", "info") if counts[s])
+            found.append(Failure(result.path, f"{listed} at or above "
+                                              f"{_setting(settings, 'fail_on', floor, fail_on, min_score)}", 1,
+                                 "threshold"))
+    found += [Failure(problem.path, f"not checked: {problem.message}", 2, "unchecked") for problem in run.problems
+              if problem.fails_run or not run.results]
+    if not run.results and not run.problems:
+        found.append(Failure(".", "no file to check", 2, "unchecked"))
+    return found
+
+
+def _setting(settings: Settings | None, key: str, value, fail_on: str | None, min_score: float | None) -> str:
+    """A threshold as the user set it: `--min-score 99`, `fail_on: warning (protolint.yaml:3)`."""
+    shown = f"{value:g}" if isinstance(value, float) else value
+    given = fail_on if key == "fail_on" else min_score
+    origin = settings.origins.get(key, (None,))[-1] if settings and given is None else COMMAND_LINE
+    if origin == COMMAND_LINE:
+        return f"--{key.replace('_', '-')} {shown}"
+    return f"{key}: {shown}" + (f" ({origin})" if origin not in (None, DEFAULT) else "")
+
+
+def exit_code(run: Run, fail_on: str | None = None, min_score: float | None = None) -> int:
+    """0 pass; the highest code of the `failures`: 2 bad input, 1 a failing file."""
+    return max((failure.code for failure in failures(run, fail_on, min_score)), default=0)

@@ -53,7 +53,11 @@ def write_starter(directory: Path) -> list[Path]:
     written = []
     for target, text in files.items():
         if target not in existing:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            write_text_atomic(target, text)
+            try:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                write_text_atomic(target, text)
+            except OSError as error:
+                done = f" (written: {', '.join(map(str, written))})" if written else ""
+                raise UserError(f"{error.filename or target}: cannot write: {error.strerror or error}{done}") from None
             written.append(target)
     return written

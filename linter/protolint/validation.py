@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from protolint.errors import did_you_mean
+
 LineIndex = dict[tuple, int]
 
 
@@ -90,11 +92,13 @@ def _explain(error: Any, root: str) -> str:
         allowed = sorted(k for k in error.schema.get("properties", {}))
         unexpected = sorted(set(error.instance) - set(allowed))
         keys = ", ".join(repr(k) for k in unexpected)
-        return f"unknown key {keys} in {where}; valid keys: {', '.join(allowed)}"
+        hint = did_you_mean(unexpected[0], allowed) if len(unexpected) == 1 else ""
+        return f"unknown key {keys} in {where}{hint}; valid keys: {', '.join(allowed)}"
     if validator == "enum":
         key = error.absolute_path[-1] if error.absolute_path else "value"
         choices = ", ".join(str(c) for c in error.validator_value)
-        return f"{error.instance!r} is not a valid {key}; choose one of: {choices}"
+        return f"{error.instance!r} is not a valid {key}{did_you_mean(error.instance, error.validator_value)}; " \
+               f"choose one of: {choices}"
     if validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else error.message
         return f"{where} is missing required key {missing!r}"

@@ -5,44 +5,101 @@ Ignored files are asked of git itself (`git check-ignore --stdin`, one call per
 repository per walk) rather than read from .gitignore files: git alone knows
 every source of ignores (nested .gitignore files, .git/info/exclude, the user's
 core.excludesFile, negations), and, as git does, it never calls a tracked file
-ignored.  Files named on the command line are not walked, so always checked.
+ignored.  Git is asked about a file by its real path (a file reached through a
+symlinked directory is the file the link names), in the repository that holds
+it.  What the user names is checked, as in ruff and black: files named on the
+command line are not walked at all, and a named directory that git ignores is
+walked without asking git (git then calls everything inside it ignored).
+Without an `include` in the configuration, a walk checks the protocols among
+the *.md files: those a pack's `applies_to` matches by name or title, so a
+README or CHANGELOG beside them is not checked as a protocol.  A
+directory that cannot be read is reported, never skipped in silence.
 """
 
 from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from protolint.config import Configuration
 from protolint.errors import UserError
 
 
-def walk(directory: Path, configuration: Configuration) -> list[Path]:
-    """The files to check under `directory`, in a stable order."""
-    found: list[Path] = []
-    for current, subdirectories, names in os.walk(directory):
+@dataclass(slots=True)
+class Walk:
+    files: list[Path] = field(default_factory=list)
+    problems: list[tuple[Path, str]] = field(default_factory=list)
+    """What the walk could not take: a directory it cannot read, a file name that is not UTF-8."""
+    not_protocols: int = 0
+    """Files `include` picks that no pack applies to (when `include` is not configured)."""
+
+
+def walk(directory: Path, configuration: Configuration, is_protocol: Callable[[Path], bool] | None = None) -> Walk:
+    """The files to check under `directory`, in a stable order.  Where the
+    configuration sets no `include`, `is_protocol` narrows the *.md files to
+    protocols (by the packs' applies_to)."""
+    found = Walk()
+
+    def unreadable(error: OSError) -> None:
+        found.problems.append((Path(error.filename or directory),
+                               f"cannot read the directory: {error.strerror or error}"))
+
+    for current, subdirectories, names in os.walk(directory, onerror=unreadable):
         here = Path(current)
         settings = configuration.for_directory(here)
         subdirectories[:] = [name for name in subdirectories if settings.walks_into(here / name)]
-        found.extend(here / name for name in names
-                     if settings.walk_picks(here / name) and (here / name).is_file())
-    return sorted(_without_git_ignored(found, configuration))
+        for name in names:
+            if not settings.walk_picks(here / name) or not (here / name).is_file():
+                continue
+            if not utf8_name(here / name):
+                found.problems.append((here / name, NOT_UTF8_NAME))
+            elif is_protocol is None or "include" in settings.origins or is_protocol(here / name):
+                found.files.append(here / name)
+            else:
+                found.not_protocols += 1
+    found.files = sorted(_without_git_ignored(directory, found.files, configuration))
+    return found
 
 
-def _without_git_ignored(files: list[Path], configuration: Configuration) -> list[Path]:
+NOT_UTF8_NAME = "the file name is not UTF-8; rename the file"
+
+
+def utf8_name(path: Path) -> bool:
+    """False for a name the file system gave as bytes that are not UTF-8
+    (Python holds them as surrogates, which no report can print)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def shown(path: Path) -> str:
+    """A path for messages, its non-UTF-8 bytes escaped: `caf\\xe9.md`."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
+
+
+def _without_git_ignored(named: Path, files: list[Path], configuration: Configuration) -> list[Path]:
     kept: list[Path] = []
-    by_repository: dict[Path, list[Path]] = {}
+    by_repository: dict[Path, dict[Path, Path]] = {}
     for file in files:
-        root = (configuration.repository_root(file.parent)
+        real = Path(os.path.realpath(file))
+        root = (configuration.repository_root(real.parent)
                 if configuration.for_directory(file.parent).respect_gitignore else None)
         if root is None:
             kept.append(file)
         else:
-            by_repository.setdefault(root, []).append(file)
+            by_repository.setdefault(root, {})[real] = file
+    named_real = Path(os.path.realpath(named))
     for root, candidates in by_repository.items():
-        ignored = git_ignored(root, candidates)
-        kept.extend(file for file in candidates if file not in ignored)
+        if named_real != root and named_real.is_relative_to(root) and git_ignored(root, [named_real]):
+            kept.extend(candidates.values())  # the user named an ignored directory: check it
+            continue
+        ignored = git_ignored(root, list(candidates))
+        kept.extend(file for real, file in candidates.items() if real not in ignored)
     return kept
 
 

@@ -7,7 +7,7 @@ from rich.console import Console
 from rich.text import Text
 
 from protolint.cycle import CycleResult, Round
-from protolint.report.text import _finding_line, _layer_table
+from protolint.report.text import _finding_line, print_layers
 
 
 def print_round(console: Console, round_: Round) -> None:
@@ -29,7 +29,7 @@ def print_outcome(console: Console, outcome: CycleResult, path: str) -> None:
     for omission in outcome.omissions:
         console.print(f"form omission: {omission.rule_id} needs {omission.field}: {omission.detail}",
                       markup=False, highlight=False, soft_wrap=True)
-    console.print(_layer_table(outcome.result))
+    print_layers(console, outcome.result)
     word = {"pass": "PASS", "form-omission": "STOP form omission", "still-failing": "STOP still failing",
             "stall": "STOP stall", "refused": "STOP refused",
             "max-rounds": "STOP max rounds", "regenerator-failed": "STOP regenerator failed"}[outcome.status]

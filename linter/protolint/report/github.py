@@ -13,7 +13,8 @@ from collections import Counter
 
 from protolint.engine import Finding, Result
 from protolint.report.location import repo_path
-from protolint.runner import Problem, Run
+from protolint.runner import Problem, Run, failures
+from protolint.suppressions import Notice
 
 ANNOTATIONS_PER_KIND = 10
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -73,6 +74,14 @@ def _problem(problem: Problem, budget: _Budget) -> str:
     return escape_data(f"error  {repo_path(problem.path)}{place}  {problem.message}")
 
 
+def _notice(notice: Notice, budget: _Budget) -> str:
+    """A suppression comment protolint cannot use: a warning, as the other formats print it."""
+    if budget.take("warning"):
+        return command("warning", notice.message, file=repo_path(notice.path), line=notice.line,
+                       col=notice.column, title="protolint")
+    return escape_data(f"warning  {repo_path(notice.path)}:{notice.line}:{notice.column}  {notice.message}")
+
+
 def _verdict_line(result: Result) -> str:
     relation = "≥" if result.score >= result.threshold else "<"
     line = (f"{'PASS' if result.passed else 'FAIL'}  {repo_path(result.path)}  pack {result.pack}: "
@@ -85,18 +94,26 @@ def _verdict_line(result: Result) -> str:
 def render(run: Run) -> str:
     wanted = Counter(COMMAND[f.severity] for r in run.results for f in r.findings)
     wanted["error"] += len(run.problems)
+    wanted["warning"] += sum(len(r.notices) for r in run.results)
+    # a FAIL verdict and an unreadable path are on lines of their own already
+    thresholds = [failure for failure in failures(run) if failure.kind == "threshold"]
+    wanted["error"] += len(thresholds)
     budget = _Budget(wanted)
     lines = []
     for result in run.results:
-        if result.findings:
+        if result.findings or result.notices:
             lines.append(command("group", repo_path(result.path)))
             lines.extend(_finding(f, budget) for f in result.findings)
+            lines.extend(_notice(n, budget) for n in result.notices)
             lines.append("::endgroup::")
         lines.append(_verdict_line(result))
         if result.unchecked:
             lines.append(escape_data(f"not checked: {', '.join(result.unchecked)} (they need the input form, "
                                      "--form FORM, or the project root, --project-root DIR)"))
     lines.extend(_problem(p, budget) for p in run.problems)
+    for failure in thresholds:
+        lines.append(command("error", str(failure), file=repo_path(failure.path), title="protolint")
+                     if budget.take("error") else escape_data(str(failure)))
     if budget.unshown:
         lines.append(command(
             "notice", f"{budget.unshown} more not shown as annotations (GitHub shows {ANNOTATIONS_PER_KIND} "

@@ -8,7 +8,7 @@ from collections import Counter
 
 from protolint import __version__
 from protolint.engine import Finding, Result
-from protolint.runner import Run
+from protolint.runner import Run, failures
 
 SCHEMA_VERSION = 1
 
@@ -43,6 +43,7 @@ def result_to_dict(result: Result) -> dict:
 
 
 def render(run: Run) -> str:
+    reasons = failures(run)
     severities = Counter(f.severity for r in run.results for f in r.findings)
     document = {
         "protolint": __version__,
@@ -59,5 +60,7 @@ def render(run: Run) -> str:
             "suppressed": sum(s.by == "comment" for r in run.results for s in r.suppressed),
             "baselined": sum(s.by == "baseline" for r in run.results for s in r.suppressed),
         },
+        "exit": {"code": max((f.code for f in reasons), default=0),
+                 "reasons": [{"path": f.path, "reason": f.reason, "code": f.code, "kind": f.kind} for f in reasons]},
     }
     return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
