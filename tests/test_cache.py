@@ -29,6 +29,11 @@ def project(tmp_path):
     return tmp_path
 
 
+def named(directory) -> list[str]:
+    """The files, named one by one (a walk would also read each title to pick the protocols)."""
+    return sorted(str(path) for path in directory.iterdir())
+
+
 def report(run) -> dict:
     return json.loads(render(run))
 
@@ -46,11 +51,11 @@ def parses(monkeypatch) -> list[str]:
 
 
 def test_a_second_run_reads_every_result_from_the_cache_and_reports_the_same(project, monkeypatch):
-    fresh = report(Linter().run([str(project / "docs")]))
-    first = Linter(cache=ResultCache(project)).run([str(project / "docs")])
+    fresh = report(Linter().run(named(project / "docs")))
+    first = Linter(cache=ResultCache(project)).run(named(project / "docs"))
     assert report(first) == fresh
     seen = parses(monkeypatch)
-    again = Linter(cache=ResultCache(project)).run([str(project / "docs")])
+    again = Linter(cache=ResultCache(project)).run(named(project / "docs"))
     assert seen == [] and report(again) == fresh
     assert [r.rules for r in again.results] == [r.rules for r in first.results]  # SARIF and JUnit list them
     assert (project / DIRECTORY / ".gitignore").read_text().strip().endswith("*")
@@ -60,26 +65,26 @@ def test_a_changed_file_pack_or_setting_is_checked_again(project, monkeypatch, t
     docs = project / "docs"
     pack = tmp_path / "pack.yaml"
     pack.write_text("pack: mine\nextends: [core]\n")
-    Linter(["core"], cache=ResultCache(project)).run([str(docs)])
-    Linter([str(pack)], cache=ResultCache(project)).run([str(docs)])
+    Linter(["core"], cache=ResultCache(project)).run(named(docs))
+    Linter([str(pack)], cache=ResultCache(project)).run(named(docs))
     seen = parses(monkeypatch)
     target = sorted(docs.iterdir())[0]
     target.write_text(target.read_text() + "\nOne more line.\n")
-    Linter(["core"], cache=ResultCache(project)).run([str(docs)])
+    Linter(["core"], cache=ResultCache(project)).run(named(docs))
     assert seen == [str(target)]  # only the changed file
     seen.clear()
-    Linter(["protocol-11-release-execution"], cache=ResultCache(project)).run([str(docs)])
+    Linter(["protocol-11-release-execution"], cache=ResultCache(project)).run(named(docs))
     assert len(seen) == len(SAMPLES)  # other packs: other results
     seen.clear()
     pack.write_text("pack: mine\nextends: [core]\nthreshold: 99\n")
-    after = Linter([str(pack)], cache=ResultCache(project)).run([str(docs)])
+    after = Linter([str(pack)], cache=ResultCache(project)).run(named(docs))
     assert len(seen) == len(SAMPLES) and {r.threshold for r in after.results} == {99}
 
 
 def test_corrupt_or_foreign_entries_are_misses_and_are_rewritten(project, monkeypatch):
     docs = project / "docs"
-    fresh = report(Linter().run([str(docs)]))
-    Linter(cache=ResultCache(project)).run([str(docs)])
+    fresh = report(Linter().run(named(docs)))
+    Linter(cache=ResultCache(project)).run(named(docs))
     entries = sorted((project / DIRECTORY).rglob("*.json"))
     assert len(entries) == len(SAMPLES)
     entries[0].write_text("{not json")
@@ -88,26 +93,26 @@ def test_corrupt_or_foreign_entries_are_misses_and_are_rewritten(project, monkey
     entries[2].write_text(json.dumps({**foreign, "findings": "many"}))
     entries[3].write_text(json.dumps({"key": "someone else's"}))
     seen = parses(monkeypatch)
-    assert report(Linter(cache=ResultCache(project)).run([str(docs)])) == fresh
+    assert report(Linter(cache=ResultCache(project)).run(named(docs))) == fresh
     assert len(seen) == 4
     seen.clear()
-    assert report(Linter(cache=ResultCache(project)).run([str(docs)])) == fresh
+    assert report(Linter(cache=ResultCache(project)).run(named(docs))) == fresh
     assert seen == []  # rewritten
 
 
 def test_a_cache_that_cannot_be_written_costs_speed_not_the_run(project):
     (project / DIRECTORY).write_text("a file where the cache directory would be")
     docs = project / "docs"
-    assert report(Linter(cache=ResultCache(project)).run([str(docs)])) == report(Linter().run([str(docs)]))
+    assert report(Linter(cache=ResultCache(project)).run(named(docs))) == report(Linter().run(named(docs)))
 
 
 def test_results_of_rules_that_look_at_the_project_root_are_not_cached(project, monkeypatch):
     docs = project / "docs"
     form = FIXTURES / "forms" / "protocol-input-form-11-deployment-b999fbd.yaml"
     arguments = dict(form=form, project_root=FIXTURES / "project")
-    Linter(["protocol-11-release-execution"], cache=ResultCache(project), **arguments).run([str(docs)])
+    Linter(["protocol-11-release-execution"], cache=ResultCache(project), **arguments).run(named(docs))
     seen = parses(monkeypatch)
-    Linter(["protocol-11-release-execution"], cache=ResultCache(project), **arguments).run([str(docs)])
+    Linter(["protocol-11-release-execution"], cache=ResultCache(project), **arguments).run(named(docs))
     assert len(seen) == len(SAMPLES)  # which scripts exist is not part of the key
 
 
@@ -117,8 +122,8 @@ def test_workers_report_what_a_serial_run_reports_in_the_same_order(tmp_path):
             shutil.copy(path, tmp_path / f"{copy}-{index:02d}-{path.name}")
     (tmp_path / "1-empty.md").write_text("")
     (tmp_path / "2-latin1.md").write_bytes(b"# Caf\xe9\n")
-    serial = Linter().run([str(tmp_path)], jobs=1)
-    parallel = Linter().run([str(tmp_path)], jobs=2)
+    serial = Linter().run(named(tmp_path), jobs=1)
+    parallel = Linter().run(named(tmp_path), jobs=2)
     assert len(parallel.results) >= runner.PARALLEL_FROM
     assert report(parallel) == report(serial)
     assert [p.path for p in parallel.problems] == [str(tmp_path / "1-empty.md"), str(tmp_path / "2-latin1.md")]

@@ -42,7 +42,7 @@ def test_json_shape_is_stable():
     result = protolint("--format", "json", "--pack", "protocol-11-release-execution", NO_GUARDRAIL,
                        "--project-root", str(FIXTURES / "project"))
     data = json.loads(result.stdout)
-    assert set(data) == {"protolint", "schema_version", "files", "problems", "summary", "exit"}
+    assert set(data) == {"protolint", "schema_version", "files", "problems", "skipped", "summary", "exit"}
     (file,) = data["files"]
     assert set(file) == {"path", "pack", "verdict", "score", "threshold", "missing_layers", "unchecked", "layers",
                          "findings", "suppressed", "warnings"}

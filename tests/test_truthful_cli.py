@@ -137,8 +137,11 @@ def test_a_walk_checks_protocols_not_readme_or_changelog_unless_include_says(tmp
     (repo / "docs").mkdir()
     shutil.copy(GOOD, repo / "docs" / GOOD.name)
     shutil.copy(NO_GUARDRAIL, repo / "docs" / "deploy.md")  # by its title: "# PROTOCOL 11: …"
-    data = json.loads(protolint("--format", "json", ".", cwd=repo).stdout)
+    walked = protolint("--format", "json", ".", cwd=repo)
+    data = json.loads(walked.stdout)
     assert sorted(f["path"] for f in data["files"]) == ["docs/11-production-deployment.md", "docs/deploy.md"]
+    assert sorted(data["skipped"]) == ["CHANGELOG.md", "README.md"]  # named, not skipped in silence
+    assert "note: not checked, as no pack applies to them" in walked.stderr and "README.md" in walked.stderr
     assert "FAIL  README.md  pack core" in protolint("README.md", cwd=repo).stdout  # named: always checked
     (repo / "protolint.yaml").write_text("include: ['*.md']\n", encoding="utf-8")
     configured = json.loads(protolint("--format", "json", ".", cwd=repo).stdout)

@@ -332,7 +332,7 @@ def graph(
     _use_parser(parser)
     configuration = _configuration(config, isolated, None, None, None, None, None)
     try:
-        files, problems = collect_files(paths, configuration, Linter(configuration=configuration).is_protocol)
+        files, problems, _ = collect_files(paths, configuration, Linter(configuration=configuration).is_protocol)
     except UserError as error:
         _fail(error)
     for problem in problems:
@@ -372,6 +372,10 @@ def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = Fals
             stderr.print(str(problem), markup=False, highlight=False, soft_wrap=True)
         for notice in (n for result in run.results for n in result.notices):
             stderr.print(str(notice), markup=False, highlight=False, soft_wrap=True)
+    if run.skipped:
+        names = ", ".join(run.skipped[:5]) + (f" and {len(run.skipped) - 5} more" if len(run.skipped) > 5 else "")
+        print(f"note: not checked, as no pack applies to them (no protocol title such as '# PROTOCOL 1: …'): "
+              f"{names}; name a file, or set `include`, to check it", file=sys.stderr)
     if on_stdout == "text":
         from rich.console import Console
 
@@ -472,9 +476,9 @@ def cycle(
             draft, action = render(loaded, chosen), "generated"
         regenerator = Regenerator.parse(regenerate_cmd, regenerate_timeout) if regenerate_cmd else None
         root = Path(project_root).resolve() if project_root else None
+        if not to_stdout:
+            ensure_writable(target, force)  # before the first round, not after the regenerator's minutes
         with nullcontext() if to_stdout else OutputLock(target, f"protolint cycle {form}"):
-            if not to_stdout:
-                ensure_writable(target, force)  # before the first round, not after the regenerator's minutes
             console.print(f"cycle  {form} → {target}  profile {chosen}, pack {PROFILES[chosen].pack}",
                           markup=False, soft_wrap=True)
             outcome = run_cycle(loaded, PROFILES[chosen].pack, draft, action=action, max_rounds=max_rounds,

@@ -69,7 +69,7 @@ class FileFix:
 def fix_files(linter: Linter, paths: list[str], write: bool, unsafe: bool) -> Iterator[FileFix]:
     """Each readable file of `paths` with its fixes, written back when `write`.
     Unreadable files are skipped: the check that follows reports them."""
-    files, _ = collect_files(paths, linter.configuration, linter.is_protocol)
+    files, _, _ = collect_files(paths, linter.configuration, linter.is_protocol)
     for path in files:
         try:
             text = read_protocol(path)

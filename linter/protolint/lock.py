@@ -39,6 +39,7 @@ class OutputLock:
         replaced by its holder's release while we waited is tried again."""
         while True:
             try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 handle = open(self.path, "a+", encoding="utf-8")
             except OSError as error:
                 raise UserError(f"{self.path}: cannot create the lock: {error.strerror or error}") from None

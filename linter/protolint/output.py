@@ -72,7 +72,7 @@ def ensure_writable(path: str | Path, force: bool = False) -> None:
         with tempfile.TemporaryFile(dir=path.parent):
             pass
     except OSError as error:
-        raise UserError(f"{error.filename or path.parent}: cannot write: {error.strerror or error}") from None
+        raise UserError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
 def _refuse_unless_ours(path: Path, data: bytes, recorded: str | None) -> None:

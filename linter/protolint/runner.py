@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 MAX_BYTES = 10 * 1024 * 1024
 FALLBACK_PACK = "core"
-TITLE_BYTES = 64 * 1024
-"""How much of a file a walk reads to find its title."""
+TITLE_BYTES = 8 * 1024
+"""How much of a file a walk reads to find its title (after a front matter or banner)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +58,8 @@ class Run:
     problems: list[Problem] = field(default_factory=list)
     settings: dict[str, Settings] = field(default_factory=dict)
     """Each result's settings, by its path: its fail_on and min_score decide the exit code."""
+    skipped: list[str] = field(default_factory=list)
+    """Markdown files a directory walk did not check: no pack applies to them."""
 
 
 class UnreadableFile(Exception):
@@ -70,15 +72,18 @@ class UnreadableFile(Exception):
 
 
 def collect_files(paths: list[str], configuration: Configuration | None = None,
-                  is_protocol: Callable[[Path], bool] | None = None) -> tuple[list[Path], list[Problem]]:
+                  is_protocol: Callable[[Path], bool] | None = None
+                  ) -> tuple[list[Path], list[Problem], list[Path]]:
     """Files as given, always checked (as in ruff); directories recurse for what
     their configuration includes, else for the *.md files `is_protocol` accepts,
-    in a stable order."""
+    in a stable order.  Also the problems, and the Markdown files a walk passed
+    over as no protocol (the report names them: nothing is skipped in silence)."""
     from protolint.walk import NOT_UTF8_NAME, shown, utf8_name, walk
 
     configuration = configuration or Configuration(isolated=True)
     files: list[Path] = []
     problems: list[Problem] = []
+    skipped: list[Path] = []
     for raw in paths:
         path = Path(raw)
         if not utf8_name(path):
@@ -88,17 +93,19 @@ def collect_files(paths: list[str], configuration: Configuration | None = None,
             problems.extend(Problem(shown(where), why, fails_run=True) for where, why in found.problems)
             include = ", ".join(configuration.for_directory(path).include)
             if found.not_protocols and not found.files and not found.problems:
-                problems.append(Problem(raw, f"directory holds no protocols: none of its {found.not_protocols} "
+                problems.append(Problem(raw, f"directory holds no protocols: none of its {len(found.not_protocols)} "
                                              f"{include} file(s) is one a pack applies to (a title such as "
                                              "'# PROTOCOL 1: …'); set `include` in the configuration to choose"))
             elif not found.files and not found.problems:
                 problems.append(Problem(raw, f"directory holds no Markdown files ({include})"))
+            else:
+                skipped.extend(found.not_protocols)
             files.extend(found.files)
         elif path.exists():
             files.append(path)
         else:
             problems.append(Problem(raw, "no such file or directory", fails_run=True))
-    return list(dict.fromkeys(files)), problems
+    return list(dict.fromkeys(files)), problems, skipped
 
 
 def read_protocol(path: Path) -> str:
@@ -285,8 +292,8 @@ class Linter:
     def run(self, paths: list[str], jobs: int = 1) -> Run:
         """Check every file the paths name.  With `jobs` > 1 and enough files,
         worker processes check them; the results keep the files' order."""
-        files, problems = collect_files(paths, self.configuration, self.is_protocol)
-        run = Run(problems=problems)
+        files, problems, skipped = collect_files(paths, self.configuration, self.is_protocol)
+        run = Run(problems=problems, skipped=[str(path) for path in skipped])
         if self.workspace or bool(paths) and all(self.configuration.for_file(p).workspace for p in paths):
             self._run_together(files, run)
             return run

@@ -33,7 +33,7 @@ class Walk:
     files: list[Path] = field(default_factory=list)
     problems: list[tuple[Path, str]] = field(default_factory=list)
     """What the walk could not take: a directory it cannot read, a file name that is not UTF-8."""
-    not_protocols: int = 0
+    not_protocols: list[Path] = field(default_factory=list)
     """Files `include` picks that no pack applies to (when `include` is not configured)."""
 
 
@@ -59,7 +59,7 @@ def walk(directory: Path, configuration: Configuration, is_protocol: Callable[[P
             elif is_protocol is None or "include" in settings.origins or is_protocol(here / name):
                 found.files.append(here / name)
             else:
-                found.not_protocols += 1
+                found.not_protocols.append(here / name)
     found.files = sorted(_without_git_ignored(directory, found.files, configuration))
     return found
 

@@ -51,6 +51,7 @@ def render(run: Run) -> str:
         "files": [result_to_dict(r) for r in run.results],
         "problems": [{"path": p.path, "message": p.message, "line": p.line, "column": p.column}
                      for p in run.problems],
+        "skipped": run.skipped,
         "summary": {
             "files": len(run.results),
             "passed": sum(r.passed for r in run.results),
