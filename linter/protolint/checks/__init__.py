@@ -44,6 +44,10 @@ class Hit:
     column: int = 1
     end_line: int | None = None
     missing_sections: tuple[str, ...] = ()
+    length: int = 0
+    """Characters from `column` that the hit is about, when it names a span
+    that `replacement` mends (the `mend` fix action)."""
+    replacement: str | None = None
 
 
 CheckFunction = Callable[[Scope, dict[str, Any]], Iterable[Hit]]
@@ -69,7 +73,7 @@ class CheckKind:
 REGISTRY: dict[str, CheckKind] = {}
 
 # Parameters under these names are regular expressions, compiled once at load.
-REGEX_PARAMETERS = frozenset({"pattern", "patterns", "extract"})
+REGEX_PARAMETERS = frozenset({"pattern", "patterns", "extract", "secrets", "placeholders"})
 
 
 def check(name: str, parameters: dict[str, Any] | None = None, required: Iterable[str] = (),
@@ -101,5 +105,6 @@ def locate(node: Node, offset: int) -> tuple[int, int]:
 def load_builtin_checks() -> dict[str, CheckKind]:
     """The shipped kinds (their modules imported once); plugin kinds share the
     registry but not this list, so the shipped pack schema stays built-ins only."""
-    from protolint.checks import presence, references, structure, text, workspace  # noqa: F401
+    from protolint.checks import (  # noqa: F401
+        characters, encoding, presence, references, secrets, structure, text, workspace)
     return {name: kind for name, kind in REGISTRY.items() if kind.function.__module__.startswith(f"{__name__}.")}
