@@ -8,6 +8,8 @@ with the JSON Schema of its parameters so packs are validated before they run.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -100,6 +102,22 @@ def locate(node: Node, offset: int) -> tuple[int, int]:
     line = node.line + before.count("\n")
     column = offset - (before.rfind("\n") + 1) + 1
     return line, column
+
+
+class Places:
+    """Line and column of any offset in a node's text, found by bisection: for
+    kinds that scan a whole file at once (one regex pass, not one per line)."""
+
+    def __init__(self, node: Node):
+        self.line = node.line
+        self.starts = [0] + [match.end() for match in _NEWLINE.finditer(node.text)]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return self.line + index, offset - self.starts[index] + 1
+
+
+_NEWLINE = re.compile("\n")
 
 
 def load_builtin_checks() -> dict[str, CheckKind]:

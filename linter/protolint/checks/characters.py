@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from protolint.checks import Hit, Scope, check
+from protolint.checks import Hit, Places, Scope, check
 
 _CODE_POINT = r"U\+(?:10|0?[0-9A-F])?[0-9A-F]{4}"
 _TAGS = range(0xE0000, 0xE0080)
@@ -49,22 +49,23 @@ def characters(scope: Scope, params: dict) -> list[Hit]:
     runs: re.Pattern[str] = params["_runs"]
     hits: list[Hit] = []
     for node in scope.nodes:
-        for number, line in enumerate(node.text.split("\n"), start=node.line):
-            if line.isascii():
+        if node.text.isascii():
+            continue
+        places = Places(node)
+        for match in runs.finditer(node.text):
+            start, run = match.start(), match.group(0)
+            if node.line == 1 and start == 0 and run[0] == _BYTE_ORDER_MARK:
+                start, run = 1, run[1:]
+            if not run or _in_emoji(node.text, start, run):
                 continue
-            for match in runs.finditer(line):
-                start, run = match.start(), match.group(0)
-                if number == 1 and start == 0 and run[0] == _BYTE_ORDER_MARK:
-                    start, run = 1, run[1:]
-                if not run or _in_emoji(line, start, run):
-                    continue
-                hits.append(Hit(number, describe(run), column=start + 1, length=len(run), replacement=""))
+            line, column = places.locate(start)
+            hits.append(Hit(line, describe(run), column=column, length=len(run), replacement=""))
     return hits
 
 
-def _in_emoji(line: str, start: int, run: str) -> bool:
-    before = line[start - 1] if start else ""
-    after = line[start + len(run)] if start + len(run) < len(line) else ""
+def _in_emoji(text: str, start: int, run: str) -> bool:
+    before = text[start - 1] if start else ""
+    after = text[start + len(run)] if start + len(run) < len(text) else ""
     if run == _JOINER:
         return bool(before and after and _EMOJI.match(before) and _EMOJI.match(after))
     return before == _FLAG and run[-1] == "\U000e007f" and all(ord(c) in _TAGS for c in run)

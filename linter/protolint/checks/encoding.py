@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from protolint.checks import Hit, Scope, check
+from protolint.checks import Hit, Places, Scope, check
 
 _SINGLE_BYTE_CODECS = ("cp1252", "latin-1", "mac_roman")
 
@@ -28,11 +28,8 @@ def _shown_as(byte_values: range) -> str:
 _SUSPECT = re.compile(f"[{_shown_as(range(0xC2, 0xF5))}][{_shown_as(range(0x80, 0xC0))}]")
 
 
-def repairs(lines: list[str]) -> dict[int, str]:
-    """Index of each damaged line -> the line as it was written."""
-    suspects = [i for i, line in enumerate(lines) if not line.isascii() and _SUSPECT.search(line)]
-    if not suspects:
-        return {}
+def repairs(lines: list[str], suspects: list[int]) -> dict[int, str]:
+    """Index of each damaged line among the suspects -> the line as it was written."""
     import ftfy
 
     together = ftfy.fix_encoding("\n".join(lines[i] for i in suspects)).split("\n")
@@ -50,8 +47,14 @@ def mojibake(scope: Scope, params: dict) -> list[Hit]:
     """Each damaged span, with what it said."""
     hits: list[Hit] = []
     for node in scope.nodes:
+        if node.text.isascii():
+            continue
+        places = Places(node)
+        suspects = sorted({places.locate(m.start())[0] - node.line for m in _SUSPECT.finditer(node.text)})
+        if not suspects:
+            continue
         lines = node.text.split("\n")
-        for index, fixed in sorted(repairs(lines).items()):
+        for index, fixed in sorted(repairs(lines, suspects).items()):
             damaged = lines[index]
             matcher = difflib.SequenceMatcher(None, damaged, fixed, autojunk=False)
             for tag, start, end, fixed_start, fixed_end in matcher.get_opcodes():

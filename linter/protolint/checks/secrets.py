@@ -10,10 +10,9 @@ the part the pattern marks as public (a named group `shown`, such as the
 
 from __future__ import annotations
 
-import bisect
 import re
 
-from protolint.checks import Hit, Scope, check
+from protolint.checks import Hit, Places, Scope, check
 
 
 @check("secrets", parameters={
@@ -28,14 +27,13 @@ def secrets(scope: Scope, params: dict) -> list[Hit]:
     placeholders: list[re.Pattern[str]] = params.get("placeholders", [])
     hits: list[Hit] = []
     for node in scope.nodes:
-        starts = [0] + [m.end() for m in re.finditer("\n", node.text)]
+        places = Places(node)
         for name, pattern in params["secrets"].items():
             for match in pattern.finditer(node.text):
                 if any(p.search(match.group(0)) for p in placeholders):
                     continue
-                index = bisect.bisect_right(starts, match.start()) - 1
-                hits.append(Hit(node.line + index, f"{name} {masked(match)}",
-                                column=match.start() - starts[index] + 1))
+                line, column = places.locate(match.start())
+                hits.append(Hit(line, f"{name} {masked(match)}", column=column))
     return sorted(hits, key=lambda h: (h.line, h.column))
 
 
