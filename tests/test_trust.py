@@ -354,3 +354,10 @@ def test_every_trust_rule_is_an_error_in_the_trust_layer():
     assert {r.id for r in pack.rules} == {"trust-hidden-characters", "trust-comment-directives", "trust-secrets",
                                           "trust-encoding-damage", "trust-blanket-suppression"}
     assert all(r.severity == "error" and pack.layers[r.layer].trust for r in pack.rules)
+
+
+@pytest.mark.parametrize("rule_id", ["trust-hidden-characters", "trust-comment-directives", "trust-secrets",
+                                     "trust-encoding-damage", "trust-blanket-suppression"])
+def test_rules_show_explains_each_trust_rule(rule_id):
+    done = protolint("rules", "show", rule_id)
+    assert done.returncode == 0 and done.stdout.startswith(f"{rule_id}: ") and "Fails" in done.stdout, done.stderr
