@@ -92,7 +92,7 @@ def test_user_pack_extends_core_and_overrides_a_rule(tmp_path):
     ("pack: p\nrules:\n  - id: a\n    layer: L1\n  summary: [oops\n", 5, None, "YAML syntax error"),
     ("pack: p\nrules:" + GOOD_RULE + "    colour: red\n", 9, "my-rule", "unknown key 'colour'"),
     ("pack: p\nrules:" + GOOD_RULE.replace("check: present", "check: containz"), 8, "my-rule",
-     "'containz' is not a valid check; choose one of: absent, consistent_names, contains"),
+     "'containz' is not a valid check; choose one of: absent, characters, consistent_names, contains"),
     ("pack: p\nrules:" + GOOD_RULE.replace("check: present", "check: contains\n    pattern: '(unclosed'"), 9,
      "my-rule", "bad regular expression /(unclosed/"),
     ("pack: p\nrules:" + GOOD_RULE + GOOD_RULE, 10, "my-rule", "duplicate rule id 'my-rule'"),

@@ -48,7 +48,7 @@ class BoundCheck:
 
 def is_form_bound(spec: dict) -> bool:
     return "for_each" in spec or "{{" in repr({k: v for k, v in spec.items()
-                                               if k not in ("fix", "examples", "message", "summary")})
+                                               if k not in ("fix", "examples", "message", "summary", "rationale")})
 
 
 @cache

@@ -172,7 +172,8 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
               regenerator: Regenerator | None = None, project_root: Path | None = None,
               unsafe: bool = False, path: str = "draft.md",
               on_round: Callable[[Round], None] = lambda r: None) -> CycleResult:
-    pack = PackLoader().load(pack_name)
+    loader = PackLoader()
+    pack = loader.with_trust(loader.load(pack_name))
     inputs = Inputs(form.data, project_root)
     rounds: list[Round] = []
     seen = {_digest(draft)}
@@ -295,7 +296,8 @@ def _confirm(text: str, path: str, pack: RulePack, form: Form, inputs: Inputs, u
              rounds: list[Round]) -> CycleResult:
     """Stability: a fresh check of the final draft fails no rule and the fixers
     have nothing left to do."""
-    fresh_pack = PackLoader().load(pack.name)
+    fresh = PackLoader()
+    fresh_pack = fresh.with_trust(fresh.load(pack.name))
     outcomes, again = _check(parse_document(text, path), fresh_pack, inputs)
     leftover = fix_text(text, path, fresh_pack, form, inputs.project_root, unsafe)
     if any(o.failed for o in outcomes) or not again.passed or leftover.changed:

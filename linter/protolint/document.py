@@ -181,6 +181,13 @@ class Document:
     foreign_lines: frozenset[int] = frozenset()
     """Lines that are not the protocol's own voice: examples and templates of
     what to produce (sections read as `example`, ```markdown fences)."""
+    source: list[str] = field(default_factory=list)
+    """The lines as written, nothing blanked: what an agent reads, comments,
+    front matter and all (the trust rules look here)."""
+    comments: list[Node] = field(default_factory=list)
+    """Each HTML comment as the parser found it (none quoted in code), its text
+    the source lines it spans with everything outside the comment blanked to
+    spaces, so a column inside it is its column in the file."""
 
     def sections_in_role(self, roles: set[str] | frozenset[str], outermost: bool = True) -> list[Section]:
         """Sections read as one of `roles`; with `outermost`, not those nested

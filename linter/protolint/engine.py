@@ -138,7 +138,9 @@ def result_of(doc: Document, pack: RulePack, outcomes: list[Outcome], *,
     Suppressed and baselined findings are taken out before scoring, so a rule
     whose every finding is waived scores as passing."""
     _fingerprint_outcomes(outcomes, doc)
-    suppressions = Suppressions(doc, {rule.id for rule in pack.rules})
+    trusted = {layer.id for layer in pack.layers.values() if layer.trust}
+    suppressions = Suppressions(doc, {rule.id for rule in pack.rules},
+                                named_only={rule.id for rule in pack.rules if rule.layer in trusted})
     suppressed = _waive(outcomes, doc, suppressions, baseline)
     unused: list[Finding] = []  # not a rule of the pack: reported, never scored
     for finding in _unused_suppressions(suppressions, doc) if report_unused_suppressions else []:
@@ -290,6 +292,8 @@ def _unused_suppressions(suppressions: Suppressions, doc: Document) -> list[Find
 def _score_layers(outcomes: list[Outcome], pack: RulePack) -> list[LayerScore]:
     layers = []
     for layer in pack.layers.values():
+        if layer.trust:  # what a reviewer cannot see fails the verdict; it is no part of the design's score
+            continue
         mine = [o for o in outcomes if o.rule.layer == layer.id and o.skipped is None]
         if not mine:
             continue

@@ -13,6 +13,8 @@ Fixers only add what the form says or move what is already there:
     replace         a regex substitution on the first line of each failing node
     fence           wrap unfenced template lines of the rule's section in a code block
     reorder         put the `##` sections in the order the rule requires (unsafe)
+    mend            replace each span the rule's check found with the mending it
+                    proposes (hidden characters removed, mis-decoded text restored)
 
 `safe` fixes keep meaning and run with `--fix`; `reorder` moves whole sections
 and needs `--unsafe-fixes` (ruff's split).  A fix that needs a form field the
@@ -143,6 +145,8 @@ def _apply(outcome: Outcome, doc: Document, text: str, form: Form | None, inputs
         return _fence(outcome, doc, lines)
     if action == "reorder":
         return _reorder(outcome, doc, lines)
+    if action == "mend":
+        return _mend(outcome, doc, lines)
     raise Unavailable(f"unknown fix action {action!r}")
 
 
@@ -336,3 +340,18 @@ def _reorder(outcome: Outcome, doc: Document, lines: list[str]) -> tuple[str, st
             block = block[:-1]
         out += block + [""]
     return "\n".join(out).rstrip("\n") + "\n", "moved sections into the required order"
+
+
+def _mend(outcome: Outcome, doc: Document, lines: list[str]) -> tuple[str, str]:
+    """The spans the check proposes a mending for, at the places of the rule's
+    findings (a finding hidden by a comment naming the rule is left alone)."""
+    rule = outcome.rule
+    reported = {(f.line, f.column) for f in outcome.findings}
+    hits = [hit for hit in rule.kind.function(rule.selector.resolve(doc), rule.params)
+            if hit.replacement is not None and (hit.line, hit.column) in reported]
+    if not hits:
+        raise Unavailable("its check proposes no mending")
+    for hit in sorted(hits, key=lambda h: (h.line, h.column), reverse=True):
+        line = lines[hit.line - 1]
+        lines[hit.line - 1] = line[:hit.column - 1] + hit.replacement + line[hit.column - 1 + hit.length:]
+    return "\n".join(lines), rule.fix.get("description", f"mended {len(hits)} span(s)")

@@ -12,7 +12,7 @@ import difflib
 import fnmatch
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,7 @@ DEFAULT_LAYERS = {
     "L4": ("Communication Grammar", 1.0),
 }
 DEFAULT_THRESHOLD = 80.0
+TRUST_PACK = "trust"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +43,10 @@ class Layer:
     id: str
     name: str
     weight: float
+    trust: bool = False
+    """Its rules judge whether the text can be trusted (what a reviewer cannot
+    see), not how the protocol is built: they never move a score, an error
+    among them fails the verdict, and only a comment naming them hides them."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -194,6 +199,14 @@ class PackLoader:
     def load_all(self) -> list[RulePack]:
         return [self.load(name) for name in shipped_pack_names()]
 
+    def with_trust(self, pack: RulePack) -> RulePack:
+        """The pack with the trust rules beside its own, under its own name:
+        whatever packs run, what a reviewer cannot see is checked too."""
+        if TRUST_PACK in pack.lineage:
+            return pack
+        combined = combine([pack, self.load(TRUST_PACK)])
+        return replace(combined, name=pack.name, description=pack.description, source=pack.source)
+
     def _load(self, path: Path, chain: tuple[Path, ...]) -> RulePack:
         if path in chain:
             cycle = " -> ".join(p.name for p in chain + (path,))
@@ -286,7 +299,7 @@ class PackLoader:
         for parent in parents:
             layers.update(parent.layers)
         if "layers" in data:
-            layers = {lid: Layer(lid, spec["name"], float(spec.get("weight", 1.0)))
+            layers = {lid: Layer(lid, spec["name"], float(spec.get("weight", 1.0)), bool(spec.get("trust", False)))
                       for lid, spec in data["layers"].items()}
         if not layers:
             layers = {lid: Layer(lid, n, w) for lid, (n, w) in DEFAULT_LAYERS.items()}
@@ -457,11 +470,14 @@ class PackLoader:
         except re.error as error:
             raise PackError(source, f"bad regular expression in selector: {error}", line, rule_id) from None
 
-    def _regexes(self, value: str | list[str], source: str, where: Callable[..., int], keys: tuple,
-                 rule_id: str) -> re.Pattern[str] | list[re.Pattern[str]]:
-        """A regex parameter at `keys` compiled: one pattern, or a list (an error names its item's line)."""
+    def _regexes(self, value: str | list[str] | dict[str, str], source: str, where: Callable[..., int],
+                 keys: tuple, rule_id: str) -> re.Pattern[str] | list[re.Pattern[str]] | dict[str, re.Pattern[str]]:
+        """A regex parameter at `keys` compiled: one pattern, a list, or a mapping of
+        names to patterns (an error names its item's line)."""
         if isinstance(value, list):
             return [self._regex(v, source, where(*keys, i), rule_id) for i, v in enumerate(value)]
+        if isinstance(value, dict):
+            return {k: self._regex(v, source, where(*keys, k), rule_id) for k, v in value.items()}
         return self._regex(value, source, where(*keys), rule_id)
 
     @staticmethod

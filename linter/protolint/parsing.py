@@ -25,6 +25,7 @@ from protolint.document import (
     FenceProblem,
     ListItem,
     Marker,
+    Node,
     Quote,
     Section,
     Table,
@@ -151,10 +152,11 @@ def parse_document(text: str, path: str = "<string>", parser: str | None = None)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
     if lines and lines[-1] == "":
         lines.pop()
+    source = list(lines)
     front_matter = _split_front_matter(lines)
     readable, problems = _mend_nested_fences(lines)
     tokens = _backend(parser or parser_in_use())("\n".join(readable))
-    return _DocumentBuilder(path, lines, front_matter, problems).build(tokens)
+    return _DocumentBuilder(path, lines, front_matter, problems, source).build(tokens)
 
 
 def _mend_nested_fences(lines: list[str]) -> tuple[list[str], list[FenceProblem]]:
@@ -200,9 +202,10 @@ _OTHER_FENCE = {"`": "~", "~": "`"}
 
 class _DocumentBuilder:
     def __init__(self, path: str, lines: list[str], front_matter: str | None,
-                 fence_problems: list[FenceProblem]):
+                 fence_problems: list[FenceProblem], source: list[str]):
         self.path = path
         self.lines = lines
+        self.source = source
         self.front_matter = front_matter
         self.fence_problems = fence_problems
         self.headings: list[tuple[int, int, str, bool]] = []  # (line, level, title, pseudo)
@@ -215,6 +218,7 @@ class _DocumentBuilder:
         self.bold: list[Bold] = []
         self.code_lines: set[int] = set()
         self.directives: list[Directive] = []
+        self.comments: list[Node] = []
 
     def span_text(self, start: int, end: int) -> str:
         return "\n".join(self.lines[start - 1:end])
@@ -302,6 +306,8 @@ class _DocumentBuilder:
             directives=sorted(self.directives, key=lambda d: (d.line, d.column)),
             fence_problems=self.fence_problems,
             foreign_lines=foreign_lines(body, self.code),
+            source=self.source,
+            comments=self.comments,
         )
 
     def commented_commands(self, block: CodeBlock) -> None:
@@ -354,8 +360,9 @@ class _DocumentBuilder:
             self.labels.append((line, self.trimmed_end(line, end), label.rstrip(":").strip(), False))
 
     def collect_directives(self, tokens: list[Token]) -> None:
-        """Directives in HTML comments, as the parser sees them: raw HTML blocks
-        and inline HTML only, never a fence or a code span that quotes one."""
+        """HTML comments and the directives in them, as the parser sees them:
+        raw HTML blocks and inline HTML only, never a fence or a code span that
+        quotes one."""
         for tok in tokens:
             if tok.type == "html_block":
                 self.add_directives(tok.content, tok.map[0] + 1)
@@ -375,9 +382,22 @@ class _DocumentBuilder:
             source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
             column = max(source.find(opening), 0) + 1
             end_line = line + comment.group(0).count("\n")
+            self.comments.append(self.comment_node(line, column, end_line))
             directive = parse_directive(comment.group(1), line, column, end_line)
             if directive is not None:
                 self.directives.append(directive)
+
+    def comment_node(self, line: int, column: int, end_line: int) -> Node:
+        """The comment's lines as written, the text before `<!--` and after
+        `-->` blanked to spaces: columns inside it are columns in the file."""
+        spanned = self.lines[line - 1:end_line]
+        if not spanned:
+            return Node(line, end_line, "")
+        spanned[0] = " " * (column - 1) + spanned[0][column - 1:]
+        close = spanned[-1].find("-->", column + 3 if len(spanned) == 1 else 0)
+        if close >= 0:
+            spanned[-1] = spanned[-1][:close + 3]
+        return Node(line, end_line, "\n".join(spanned))
 
     def collect_bold(self, tok: Token) -> None:
         line = tok.map[0] + 1 if tok.map else 0

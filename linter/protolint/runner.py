@@ -157,6 +157,7 @@ class Linter:
         self._shipped: list[RulePack] | None = None
         self._combined: dict[tuple[str, ...], RulePack] = {}
         self._selected: dict[tuple, RulePack] = {}
+        self._trusted: dict[tuple, RulePack] = {}
         self._forms: dict[str, object] = {}
         self._roots: set[Path] = set()
         given = self.configuration.overrides
@@ -198,6 +199,8 @@ class Linter:
         return self.configuration.for_file(path)
 
     def packs_for(self, path: str, title: str | None, settings: Settings | None = None) -> RulePack:
+        """The packs in effect for a file, the trust rules always beside them
+        (the configuration's `disable` turns those off by id like any rule)."""
         settings = settings or self.settings_for(path)
         if settings.packs:
             pack = self._configured(settings)
@@ -205,7 +208,10 @@ class Linter:
             matching = [p for p in self._shipped_packs() if p.applies_to(path, title)]
             matching = [p for p in matching if not any(p.name in q.lineage[1:] for q in matching)]  # extended
             pack = combine(matching) if matching else self.loader.load(FALLBACK_PACK)
-        return self._select(pack, settings)
+        key = (pack.name, pack.source, tuple(rule.id for rule in pack.rules))
+        if key not in self._trusted:
+            self._trusted[key] = self.loader.with_trust(pack)
+        return self._select(self._trusted[key], settings)
 
     def packs_here(self, directory: str | Path = ".") -> list[RulePack]:
         """The packs `check` would use for files in `directory`, rule selection

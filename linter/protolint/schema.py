@@ -20,7 +20,7 @@ from protolint.checks import CheckKind, load_builtin_checks
 from protolint.selectors import SELECTOR_SCHEMA
 
 SCHEMA_ID = "https://protolint.dev/schemas/pack.schema.json"
-LAYER_ID = {"type": "string", "pattern": "^L[1-9]$"}
+LAYER_ID = {"type": "string", "pattern": "^L[0-9]$"}
 
 RULE_PROPERTIES: dict[str, Any] = {
     "id": {"type": "string", "pattern": "^[A-Za-z][A-Za-z0-9_.-]*$"},
@@ -61,7 +61,7 @@ FIX_SCHEMA: dict[str, Any] = {
     "description": "how `--fix` and `cycle` mend a failure of this rule (texts are Jinja2 "
                    "templates over form, item, phase)",
     "properties": {
-        "action": {"enum": ["insert", "insert_section", "replace", "fence", "reorder"]},
+        "action": {"enum": ["insert", "insert_section", "replace", "fence", "reorder", "mend"]},
         "safe": {"type": "boolean", "description": "default: true, except reorder"},
         "description": {"type": "string"},
         "text": {"type": "string", "description": "insert, insert_section: the text to add"},
@@ -135,7 +135,11 @@ def build_pack_schema(kinds: Mapping[str, CheckKind] | None = None) -> dict[str,
                 "additionalProperties": {
                     "type": "object", "additionalProperties": False, "required": ["name"],
                     "properties": {"name": {"type": "string"},
-                                   "weight": {"type": "number", "minimum": 0}},
+                                   "weight": {"type": "number", "minimum": 0},
+                                   "trust": {"type": "boolean",
+                                             "description": "its rules judge whether the text can be trusted: "
+                                                            "they never move a score (an error fails the verdict) "
+                                                            "and only a comment naming them hides them"}},
                 },
             },
             "disable": {"type": "array", "items": {"type": "string"}},

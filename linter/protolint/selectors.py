@@ -2,7 +2,8 @@
 
 A selector is data in the pack (`in: {section: QUALITY GATES, select: subsections}`);
 compiled once, it resolves against each Document to a Scope.  Checks never
-search the whole file unless a rule says `select: document`.
+search the whole file unless a rule says `select: document` (or `source` and
+`comments`: the file as an agent reads it, comments included, for the trust rules).
 """
 
 from __future__ import annotations
@@ -29,6 +30,10 @@ SELECT_KINDS = {
     "title": "",
     "document": "",
     "intro": "",
+    # The whole file as an agent reads it, whatever a reader is shown: the
+    # lines as written (comments and front matter included), or its HTML comments.
+    "source": "",
+    "comments": "",
 }
 
 SELECTOR_SCHEMA = {
@@ -99,6 +104,10 @@ class Selector:
             return Scope(doc, self._filter(nodes), "title heading", fallback_line)
         if self.select == "document" and self.roles is None:
             return Scope(doc, [self._own(doc, doc.root)], "the document", 1)
+        if self.select == "source":
+            return Scope(doc, [Node(1, max(len(doc.source), 1), "\n".join(doc.source))], "the text as written", 1)
+        if self.select == "comments":
+            return Scope(doc, self._filter(list(doc.comments)), "HTML comments", fallback_line)
         if self.select == "intro":
             first = doc.sections[0].line if doc.sections else len(doc.lines) + 1
             start = doc.title.line + 1 if doc.title else 1

@@ -13,8 +13,10 @@ ones that hide nothing can be reported.
   (comments are blank to the linter, so several such comments may be stacked).
 
 No ids means every rule of the pack, except the meta rule
-`protolint-unused-suppression`, which must be named to be suppressed: a
-comment that suppresses nothing cannot excuse itself.
+`protolint-unused-suppression`, which must be named to be suppressed (a
+comment that suppresses nothing cannot excuse itself), and the trust rules
+(hidden characters, hidden directives, secrets): a blanket comment must not
+hide what a reviewer cannot see.
 """
 
 from __future__ import annotations
@@ -50,16 +52,19 @@ class _Active:
     rules: tuple[str, ...] | None
     target: int | None = None
     """The line a `disable-next-line` covers."""
+    named_only: frozenset[str] = frozenset()
+    """Rules a comment without ids does not cover."""
 
     def names(self, rule_id: str) -> bool:
         if self.rules is None:
-            return rule_id != UNUSED_SUPPRESSION
+            return rule_id not in self.named_only
         return rule_id in self.rules
 
 
 class Suppressions:
-    def __init__(self, doc: Document, rule_ids: set[str]):
+    def __init__(self, doc: Document, rule_ids: set[str], named_only: set[str] = frozenset()):
         self.path = doc.path
+        named_only = frozenset(named_only) | {UNUSED_SUPPRESSION}
         self.notices: list[Notice] = []
         known = {r.lower(): r for r in (*rule_ids, UNUSED_SUPPRESSION)}
         self._active: list[_Active] = []
@@ -73,7 +78,7 @@ class Suppressions:
                 rules = tuple(r for r in dict.fromkeys(rules) if r)
             target = _next_content_line(doc, directive.end_line) \
                 if directive.action == "disable-next-line" else None
-            self._active.append(_Active(directive, rules, target))
+            self._active.append(_Active(directive, rules, target, named_only))
         self._used: set[tuple[int, str | None]] = set()
 
     def _warn(self, directive: Directive, message: str) -> None:

@@ -8,6 +8,8 @@ with the JSON Schema of its parameters so packs are validated before they run.
 
 from __future__ import annotations
 
+import bisect
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +46,10 @@ class Hit:
     column: int = 1
     end_line: int | None = None
     missing_sections: tuple[str, ...] = ()
+    length: int = 0
+    """Characters from `column` that the hit is about, when it names a span
+    that `replacement` mends (the `mend` fix action)."""
+    replacement: str | None = None
 
 
 CheckFunction = Callable[[Scope, dict[str, Any]], Iterable[Hit]]
@@ -69,7 +75,7 @@ class CheckKind:
 REGISTRY: dict[str, CheckKind] = {}
 
 # Parameters under these names are regular expressions, compiled once at load.
-REGEX_PARAMETERS = frozenset({"pattern", "patterns", "extract"})
+REGEX_PARAMETERS = frozenset({"pattern", "patterns", "extract", "secrets", "placeholders"})
 
 
 def check(name: str, parameters: dict[str, Any] | None = None, required: Iterable[str] = (),
@@ -98,8 +104,25 @@ def locate(node: Node, offset: int) -> tuple[int, int]:
     return line, column
 
 
+class Places:
+    """Line and column of any offset in a node's text, found by bisection: for
+    kinds that scan a whole file at once (one regex pass, not one per line)."""
+
+    def __init__(self, node: Node):
+        self.line = node.line
+        self.starts = [0] + [match.end() for match in _NEWLINE.finditer(node.text)]
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        index = bisect.bisect_right(self.starts, offset) - 1
+        return self.line + index, offset - self.starts[index] + 1
+
+
+_NEWLINE = re.compile("\n")
+
+
 def load_builtin_checks() -> dict[str, CheckKind]:
     """The shipped kinds (their modules imported once); plugin kinds share the
     registry but not this list, so the shipped pack schema stays built-ins only."""
-    from protolint.checks import presence, references, structure, text, workspace  # noqa: F401
+    from protolint.checks import (  # noqa: F401
+        characters, encoding, presence, references, secrets, structure, text, workspace)
     return {name: kind for name, kind in REGISTRY.items() if kind.function.__module__.startswith(f"{__name__}.")}

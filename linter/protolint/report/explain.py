@@ -15,6 +15,8 @@ def _shown(value):
         return value.pattern
     if isinstance(value, list):
         return [_shown(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _shown(v) for k, v in value.items()}
     if isinstance(value, (Selector, Union)):
         return value.spec
     return value
