@@ -332,7 +332,7 @@ def test_fix_leaves_a_finding_hidden_by_a_comment_naming_it(tmp_path):
 
 @needs_seeds
 def test_fix_repairs_the_raw_seed_to_the_clean_one_through_the_cli(tmp_path):
-    shutil.copy(SEEDS / "raw" / "protocol-11-generator.mojibake.md", tmp_path / "generator.md")
+    (tmp_path / "generator.md").write_bytes((SEEDS / "raw" / "protocol-11-generator.mojibake.md").read_bytes())
     done = protolint("check", "--isolated", "--pack", "core", "--fix", "generator.md", cwd=tmp_path)
     assert "fixed trust-encoding-damage: restored the text as it was written" in done.stderr
     assert (tmp_path / "generator.md").read_text(encoding="utf-8") == \
