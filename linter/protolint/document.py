@@ -14,6 +14,8 @@ import unicodedata
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
+from protolint.regex import Pattern
+
 MARKER_NAMES = ("MUST", "GUIDELINE", "CRITICAL", "STRICT")
 
 _ID_PREFIX = re.compile(r"^\s*(?:\d+[A-Za-z]?(?:-[A-Za-z]+)?(?:\.\d+)*\.?|[A-Z]{1,3}\.)\s+")
@@ -202,7 +204,7 @@ class Document:
         return Node(1, max(len(self.lines), 1), "\n".join(self.lines))
 
     def find_sections(self, names: set[str] | None = None,
-                      pattern: re.Pattern[str] | None = None,
+                      pattern: Pattern | None = None,
                       level: int | None = None) -> list[Section]:
         return [
             s for s in self.sections
