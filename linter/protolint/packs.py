@@ -27,7 +27,8 @@ from protolint.form import parse_form_path
 from protolint.regex import Pattern, PatternError, compile_pattern
 from protolint.roles import Vocabulary, shipped_rules_dir, shipped_vocabulary
 from protolint.selectors import Selector, Union, compile_selector
-from protolint.validation import LineIndex, first_error, line_for, line_index, parse_yaml, yaml_error_place
+from protolint.validation import (LineIndex, first_error, line_for,
+                                   line_index, parse_yaml, read_yaml_text, yaml_error_place)
 
 DEFAULT_LAYERS = {
     "L1": ("System-Level Decisions", 1.0),
@@ -206,7 +207,7 @@ class PackLoader:
     def _read(self, path: Path) -> tuple[dict, LineIndex]:
         source = str(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_yaml_text(path)
         except (OSError, UnicodeDecodeError) as error:
             raise PackError(source, f"cannot read pack: {error}") from None
         try:

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from protolint.document import CodeBlock, Document, Section, canonical_title
 from protolint.regex import Pattern, compile_pattern
-from protolint.validation import parse_yaml
+from protolint.validation import parse_yaml, read_yaml_text
 
 
 def shipped_rules_dir() -> Path:
@@ -169,4 +169,4 @@ def compile_vocabulary(data: dict) -> Vocabulary:
 def shipped_vocabulary() -> Vocabulary:
     """The vocabulary every Document is classified with (read once per process)."""
     path = shipped_rules_dir() / "vocabulary" / "roles.yaml"
-    return compile_vocabulary(parse_yaml(path.read_text(encoding="utf-8"))[1])
+    return compile_vocabulary(parse_yaml(read_yaml_text(path))[1])
