@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test clean schema precision golden
+.PHONY: install run test clean schema precision golden fuzz bench-big
 
 install: $(STAMP)
 
@@ -35,3 +35,11 @@ precision: $(STAMP)
 # Rewrite fixtures/generated/ after a deliberate change to what the generator writes; read the diff.
 golden: $(STAMP)
 	PROTOLINT_WRITE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+
+# Fuzz documents, packs, forms and configurations for longer than `make test` does.
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_fuzz.py --hypothesis-profile=fuzz
+
+# Time and peak memory of a check on 10 MB documents of each shape (docs/performance.md).
+bench-big: $(STAMP)
+	$(BIN)/python benchmarks/big_documents.py

@@ -9,7 +9,7 @@ import pytest
 from conftest import PROTOCOLS, protolint
 from protolint.validation import MAX_ALIAS_REPEATS, MAX_YAML_CHARS, YAMLLimitError, line_index, parse_yaml
 
-GOOD = PROTOCOLS / "good-release-protocol.md"
+GOOD = PROTOCOLS / "release-execution" / "11-production-deployment.md"
 
 
 def alias_bomb(prefix: str = "") -> str:

@@ -84,7 +84,7 @@ def yaml_error_place(error: yaml.YAMLError) -> tuple[str, int | None]:
     if isinstance(error, YAMLLimitError):
         return error.problem, error.line
     mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
+    problem = getattr(error, "problem", None) or str(error).split("\n", 1)[0]  # a bad character: no mark
     return f"YAML syntax error: {problem}", (mark.line + 1 if mark else None)
 
 
