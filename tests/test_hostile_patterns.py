@@ -154,3 +154,23 @@ def test_case_and_literals_behave_as_before():
     assert found["'Release  notes?'"].search("see RELEASE\nNOTES? here")
     assert not found["'Release  notes?'"].search("see release notes here")
     assert found["/a.c/"].search("xAbCx")
+
+
+def test_ctrl_c_stops_a_run_with_a_heavy_pattern(tmp_path):
+    """Each match is one short call into RE2, so SIGINT is seen between calls:
+    the run ends (under a backtracking engine it sat inside one match forever)."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pack = _pack(tmp_path, RULE + "    check: absent\n    pattern: '(a+)+$'\n")
+    doc = tmp_path / "p.md"
+    doc.write_text("# PROTOCOL 1: X\n\n" + ("a" * 60 + "b\n\n") * 20000, encoding="utf-8")
+    child = subprocess.Popen([sys.executable, "-m", "protolint", "check", "--isolated", "--pack", pack, str(doc)],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "NO_COLOR": "1"})
+    time.sleep(1.5)
+    child.send_signal(signal.SIGINT)
+    child.communicate(timeout=60)  # raises TimeoutExpired when the run does not stop
+    assert child.returncode in (1, 130, -signal.SIGINT)  # interrupted (Aborted!), or done before the signal
