@@ -186,3 +186,27 @@ def test_any_form_loads_or_is_one_clear_error(tmp_path_factory, text):
         render(form)
     except UserError as error:
         assert str(error)
+
+
+@given(st.lists(st.tuples(st.integers(1, 7), st.booleans()), max_size=60), st.integers(0, 5))
+def test_section_ends_in_one_pass_are_the_next_heading_at_or_above(levels, extra):
+    """parsing._section_ends replaces a scan of every later heading per heading."""
+    from protolint.parsing import _section_ends
+    headings = [(2 * n + 1, level, "t", pseudo) for n, (level, pseudo) in enumerate(levels)]
+    total = 2 * len(headings) + extra
+    expected = [next((later[0] - 1 for later in headings[i + 1:] if later[1] <= level), total)
+                for i, (_, level, _, _) in enumerate(headings)]
+    assert _section_ends(headings, total) == expected
+
+
+@given(documents)
+def test_a_findings_section_is_the_innermost_one(text):
+    """engine._section_at paints each line once instead of searching every section per finding."""
+    from protolint.engine import _section_at
+    doc = parse_document(text)
+    for line in range(0, len(doc.lines) + 2):
+        best = None
+        for section in doc.sections:
+            if section.line <= line <= section.end_line and (best is None or section.level >= best.level):
+                best = section
+        assert _section_at(doc, line) == (best.title if best else None)
