@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test clean schema precision golden bench
+.PHONY: install run test clean schema precision golden bench fuzz bench-big
 
 install: $(STAMP)
 
@@ -39,3 +39,11 @@ golden: $(STAMP)
 # Speed as ratios and rates in one run (docs/performance.md records the results).
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench.py
+
+# Fuzz documents, packs, forms and configurations for longer than `make test` does.
+fuzz: $(STAMP)
+	$(BIN)/python -m pytest -q tests/test_fuzz.py --hypothesis-profile=fuzz
+
+# Time and peak memory of a check on 10 MB documents of each shape (docs/performance.md).
+bench-big: $(STAMP)
+	$(BIN)/python benchmarks/big_documents.py

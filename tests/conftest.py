@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 from protolint.packs import PackLoader
 
@@ -66,3 +67,13 @@ def form_with_halts(source: Path, directory: Path) -> Path:
     copy = directory / source.name
     copy.write_text(yaml.safe_dump(form, sort_keys=False, allow_unicode=True), encoding="utf-8")
     return copy
+
+
+# Fuzzing (tests/test_fuzz.py): a few dozen examples per test in `make test`,
+# thousands in `make fuzz` (--hypothesis-profile=fuzz).  No deadline: the
+# machine is shared, and a slow example is not a failure.
+settings.register_profile("bounded", max_examples=25, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("fuzz", max_examples=2000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.load_profile("bounded")

@@ -12,13 +12,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import yaml
-
 from protolint.checks import locate
 from protolint.document import Document, Node, Section
 from protolint.engine import Result
 from protolint.packs import Rule
 from protolint.roles import shipped_rules_dir
+from protolint.validation import parse_yaml, read_yaml_text
 
 LAYER_NAMES = {"L1": "System-Level Decisions", "L2": "Behavioral Control", "L3": "Procedural Logic",
                "L4": "Communication Grammar", "L5": "Cognitive & Learning"}
@@ -70,7 +69,7 @@ class Analysis:
 @lru_cache(maxsize=1)
 def element_vocabulary() -> tuple[dict, ...]:
     path = shipped_rules_dir() / "vocabulary" / "analysis.yaml"
-    return tuple(yaml.safe_load(path.read_text(encoding="utf-8"))["elements"])
+    return tuple(parse_yaml(read_yaml_text(path))[1]["elements"])
 
 
 def analyze(doc: Document, result: Result) -> Analysis:

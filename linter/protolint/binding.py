@@ -17,8 +17,11 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, Iterator
 
+import re2
+
 from protolint.checks import REGEX_PARAMETERS, CheckKind
 from protolint.form import FormItem, parse_form_path, select
+from protolint.regex import compile_pattern
 from protolint.selectors import Selector, Union, compile_selector
 
 SELECTOR_REGEX_KEYS = frozenset({"section_pattern", "where"})
@@ -57,7 +60,7 @@ def _environment(for_regex: bool):
 
     def finalize(value: Any) -> str:
         text = "" if value is None else str(value)
-        return re.sub(r"(\\ )+", r"\\s+", re.escape(text)) if for_regex else text
+        return re.sub(r"(\\ )+", r"\\s+", re2.escape(text)) if for_regex else text
     return jinja2.Environment(undefined=jinja2.ChainableUndefined, finalize=finalize,
                               autoescape=False, keep_trailing_newline=False)
 
@@ -138,7 +141,7 @@ def _compiled_params(name: str, key: str, kind: CheckKind, params: dict) -> dict
         compiled = dict(params)
         for param in REGEX_PARAMETERS & set(compiled):  # rendered strings, compiled here once
             value = compiled[param]
-            compiled[param] = [re.compile(v) for v in value] if isinstance(value, list) else re.compile(value)
+            compiled[param] = [compile_pattern(v) for v in value] if isinstance(value, list) else compile_pattern(value)
         cached = kind.prepare(compiled) if kind.prepare else compiled
         _PARAMS[(name, key)] = cached
     return cached

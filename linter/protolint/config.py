@@ -38,7 +38,8 @@ import yaml
 
 from protolint.errors import ConfigError, UserError
 from protolint.packs import is_pack_path
-from protolint.validation import LineIndex, first_error, line_for, line_index, parse_yaml, yaml_error_place
+from protolint.validation import (MAX_YAML_CHARS, LineIndex, first_error, line_for,
+                                   line_index, parse_yaml, read_yaml_text, yaml_error_place)
 
 CONFIG_FILES = ("protolint.yaml", ".protolint.yaml", "pyproject.toml")
 DEFAULT_INCLUDE = ("*.md",)
@@ -233,12 +234,15 @@ def load_config(path: Path, required: bool) -> Settings | None:
     is None, or an error when the file was named on the command line."""
     shown = shown_path(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = read_yaml_text(path)  # pyproject.toml too: a configuration is read up to the same limit
     except FileNotFoundError:
         raise ConfigError(shown, "no such configuration file") from None
     except (OSError, UnicodeDecodeError) as error:
         raise ConfigError(shown, f"cannot read configuration: {error}") from None
     if path.suffix == ".toml":
+        if len(text) > MAX_YAML_CHARS:
+            raise ConfigError(shown, f"file is larger than {MAX_YAML_CHARS // 1024 // 1024} MB; "
+                                     "configuration files are read up to that size")
         data, lines = _read_toml(text, shown)
         if data is None:
             if required:

@@ -12,7 +12,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
+
+from protolint.regex import Pattern
 
 MARKER_NAMES = ("MUST", "GUIDELINE", "CRITICAL", "STRICT")
 
@@ -37,6 +40,10 @@ def canonical_title(text: str) -> str:
     text = _NON_WORD.sub(" ", text)
     text = _SPACES.sub(" ", text).strip()
     return _NUMBERING.sub("", text).strip()
+
+
+def _line(node: Node) -> int:
+    return node.line
 
 
 @dataclass(slots=True)
@@ -205,7 +212,7 @@ class Document:
         return Node(1, max(len(self.lines), 1), "\n".join(self.lines))
 
     def find_sections(self, names: set[str] | None = None,
-                      pattern: re.Pattern[str] | None = None,
+                      pattern: Pattern | None = None,
                       level: int | None = None) -> list[Section]:
         return [
             s for s in self.sections
@@ -215,8 +222,12 @@ class Document:
         ]
 
     def within(self, nodes: list, span: Node) -> list:
-        """The nodes that lie inside `span` (a section, or the whole document)."""
-        return [n for n in nodes if span.line <= n.line <= span.end_line]
+        """The nodes that lie inside `span` (a section, or the whole document).
+        Every node list of a Document is in document order, so the nodes are
+        found by bisection: a rule over many sections stays linear."""
+        first = bisect_left(nodes, span.line, key=_line)
+        last = bisect_right(nodes, span.end_line, lo=first, key=_line)
+        return nodes[first:last]
 
     def text_of(self, line: int, end_line: int) -> str:
         return "\n".join(self.lines[line - 1:end_line])

@@ -318,9 +318,24 @@ def _why(outcome: Outcome) -> str:
 
 
 def _section_at(doc: Document, line: int) -> str | None:
-    """Title of the innermost section containing a line."""
-    best = None
-    for section in doc.sections:
-        if section.line <= line <= section.end_line and (best is None or section.level >= best.level):
-            best = section
-    return best.title if best else None
+    """Title of the innermost section containing a line (the deepest; of two
+    as deep, the later)."""
+    titles = _innermost_titles(doc)
+    return titles[line] if 0 <= line < len(titles) else None
+
+
+_painted: tuple[Document, list[str | None]] | None = None
+
+
+def _innermost_titles(doc: Document) -> list[str | None]:
+    """Each line's innermost section title, painted once per document (deeper
+    and later sections over the others): a document with many findings and many
+    sections is not searched section by section for every finding."""
+    global _painted
+    if _painted is None or _painted[0] is not doc:
+        titles: list[str | None] = [None] * (len(doc.lines) + 2)
+        for _, section in sorted(enumerate(doc.sections), key=lambda pair: (pair[1].level, pair[0])):
+            end = min(section.end_line, len(titles) - 1)
+            titles[section.line:end + 1] = [section.title] * (end + 1 - section.line)
+        _painted = (doc, titles)
+    return _painted[1]

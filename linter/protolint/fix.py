@@ -36,6 +36,7 @@ from protolint.engine import Inputs, Outcome, check_rules, result_of
 from protolint.form import Form
 from protolint.packs import RulePack
 from protolint.parsing import parse_document
+from protolint.regex import compile_pattern
 
 MAX_FIXES = 50
 
@@ -278,7 +279,7 @@ def _replace(outcome: Outcome, doc: Document, lines: list[str], inputs: Inputs) 
         if not scope.nodes:
             raise Unavailable(f"nothing to edit: no {scope.description}")
         context = context_for(bound.item if bound else None, inputs.form or {})
-        pattern = re.compile(render_value(fix["pattern"], context, True))
+        pattern = compile_pattern(render_value(fix["pattern"], context, True))
         replacement = render_value(fix["with"], context, False)
         targets += [(node.line - 1, pattern, replacement) for node in scope.nodes]
     for index, pattern, replacement in targets:
@@ -291,7 +292,7 @@ _BULLET = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+)")
 
 def _fence(outcome: Outcome, doc: Document, lines: list[str]) -> tuple[str, str]:
     section = _anchor_section(outcome, doc)
-    wanted = re.compile(outcome.rule.fix.get("lines", r"^\s*(?:[-*]\s+)?\[[A-Z][^\]]*\]"))
+    wanted = compile_pattern(outcome.rule.fix.get("lines", r"^\s*(?:[-*]\s+)?\[[A-Z][^\]]*\]"))
     in_code = {n for block in doc.code_blocks for n in range(block.line, block.end_line + 1)}
     runs: list[list[int]] = []
     for number in range(section.line + 1, section.end_line + 1):

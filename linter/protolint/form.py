@@ -24,7 +24,7 @@ from typing import Any, Iterator
 import yaml
 
 from protolint.errors import UserError
-from protolint.validation import line_for, line_index, parse_yaml, yaml_error_place
+from protolint.validation import line_for, line_index, parse_yaml, read_yaml_text, yaml_error_place
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "form.schema.json"
 
@@ -114,7 +114,7 @@ def form_schema() -> dict:
 def load_form(path: str | Path) -> Form:
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8-sig")
+        text = read_yaml_text(Path(path), encoding="utf-8-sig")
     except FileNotFoundError:
         raise FormError(source, [(None, "no such form file")]) from None
     except (OSError, UnicodeDecodeError) as error:

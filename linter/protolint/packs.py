@@ -24,9 +24,11 @@ from protolint.checks import REGEX_PARAMETERS, CheckKind, load_builtin_checks
 from protolint.checks.text import with_needles
 from protolint.errors import PackError, PluginError, did_you_mean
 from protolint.form import parse_form_path
+from protolint.regex import Pattern, PatternError, compile_pattern
 from protolint.roles import Vocabulary, shipped_rules_dir, shipped_vocabulary
 from protolint.selectors import Selector, Union, compile_selector
-from protolint.validation import LineIndex, first_error, line_for, line_index, parse_yaml, yaml_error_place
+from protolint.validation import (LineIndex, first_error, line_for,
+                                   line_index, parse_yaml, read_yaml_text, yaml_error_place)
 
 DEFAULT_LAYERS = {
     "L1": ("System-Level Decisions", 1.0),
@@ -101,7 +103,7 @@ class RulePack:
     threshold: float
     rules: tuple[Rule, ...]
     files: tuple[str, ...] = ()
-    title: re.Pattern[str] | None = None
+    title: Pattern | None = None
     lineage: tuple[str, ...] = ()
     """This pack and every pack it extends, nearest first."""
     form: str | None = None
@@ -246,7 +248,7 @@ class PackLoader:
     def _read(self, path: Path) -> tuple[dict, LineIndex]:
         source = str(path)
         try:
-            text = path.read_text(encoding="utf-8")
+            text = read_yaml_text(path)
         except (OSError, UnicodeDecodeError) as error:
             raise PackError(source, f"cannot read pack: {error}") from None
         try:
@@ -324,7 +326,7 @@ class PackLoader:
         if "roles" in data:
             try:
                 vocabulary = (vocabulary or shipped_vocabulary()).extended(data["roles"])
-            except re.error as error:
+            except PatternError as error:
                 raise PackError(source, f"bad regular expression in a role's titles or labels: {error}",
                                 lines.get(("roles",))) from None
         self._check_roles(data, lines, source, vocabulary or shipped_vocabulary())
@@ -387,6 +389,8 @@ class PackLoader:
             template = spec
             if self._verified(source):
                 self._check_templates(spec, source, line, rule_id)
+                for key in REGEX_PARAMETERS & spec.keys():
+                    self._regexes(_as_written(spec[key]), source, where, (key,), rule_id)
             kind_parameters: Any = ()
         else:
             kind_parameters = kind.parameters
@@ -399,6 +403,9 @@ class PackLoader:
             elif key == "target":
                 value = self._selector(value, source, where(key), rule_id)
             params[key] = value
+        for key in ("pattern", "lines"):  # a fix's patterns fail at load, not when fixing
+            if isinstance(spec.get("fix"), dict) and isinstance(spec["fix"].get(key), str):
+                self._regex(_as_written(spec["fix"][key]), source, where("fix", key), rule_id)
         if kind.prepare is not None and template is None:
             params = kind.prepare(params)
         return Rule(
@@ -467,11 +474,11 @@ class PackLoader:
     def _selector(self, spec: Any, source: str, line: int, rule_id: str) -> Selector | Union:
         try:
             return compile_selector(spec)
-        except re.error as error:
+        except PatternError as error:
             raise PackError(source, f"bad regular expression in selector: {error}", line, rule_id) from None
 
     def _regexes(self, value: str | list[str] | dict[str, str], source: str, where: Callable[..., int],
-                 keys: tuple, rule_id: str) -> re.Pattern[str] | list[re.Pattern[str]] | dict[str, re.Pattern[str]]:
+                 keys: tuple, rule_id: str) -> Pattern | list[Pattern] | dict[str, Pattern]:
         """A regex parameter at `keys` compiled: one pattern, a list, or a mapping of
         names to patterns (an error names its item's line)."""
         if isinstance(value, list):
@@ -481,11 +488,22 @@ class PackLoader:
         return self._regex(value, source, where(*keys), rule_id)
 
     @staticmethod
-    def _regex(pattern: str, source: str, line: int | None, rule_id: str | None) -> re.Pattern[str]:
+    def _regex(pattern: str, source: str, line: int | None, rule_id: str | None) -> Pattern:
         try:
-            return re.compile(pattern)
-        except re.error as error:
+            return compile_pattern(pattern)
+        except PatternError as error:
             raise PackError(source, f"bad regular expression /{pattern}/: {error}", line, rule_id) from None
+
+
+_TEMPLATE_VALUE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
+
+
+def _as_written(pattern: str | list[str]) -> str | list[str]:
+    """A templated pattern with each `{{ … }}` read as a literal word, so it can
+    be compiled at load: the form's values are escaped into it at check time."""
+    if isinstance(pattern, list):
+        return [_as_written(p) for p in pattern]
+    return _TEMPLATE_VALUE.sub(lambda m: "x" if m.group(0).startswith("{{") else "", pattern)
 
 
 def is_pack_path(reference: str) -> bool:

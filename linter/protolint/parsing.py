@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from itertools import islice
 
 from functools import cache
 from typing import TYPE_CHECKING, Callable
@@ -332,7 +333,7 @@ class _DocumentBuilder:
         for (line, title), (after, _) in zip(chunks, chunks[1:] + [(last + 1, "")]):
             self.labels.append((line, self.trimmed_end(line, after - 1), title, True))
 
-    def bold_paragraph(self, open_tok: Token, inline: Token) -> None:
+    def bold_paragraph(self, unendedtok: Token, inline: Token) -> None:
         """A paragraph that is one bold line (`**Gate 1: Go/No-Go Gate**`) is a
         heading in all but syntax; one opened by a bold role label
         (`**Your Role:** You are ...`) states that role in place of a section."""
@@ -347,7 +348,7 @@ class _DocumentBuilder:
             return
         label = "".join(c.content for c in inside).strip()
         rest = children[close + 1:]
-        line, end = open_tok.map[0] + 1, open_tok.map[1]
+        line, end = unendedtok.map[0] + 1, unendedtok.map[1]
         if not label:
             return
         if end == line and all(c.type == "text" and _LABEL_END.match(c.content) for c in rest) \
@@ -376,8 +377,10 @@ class _DocumentBuilder:
                         line += child.content.count("\n")
 
     def add_directives(self, html: str, first_line: int) -> None:
+        line, counted = first_line, 0
         for comment in _COMMENT.finditer(html):
-            line = first_line + html.count("\n", 0, comment.start())
+            line += html.count("\n", counted, comment.start())  # from the last comment on, not the start
+            counted = comment.start()
             opening = comment.group(0).split("\n", 1)[0]
             source = self.lines[line - 1] if 0 < line <= len(self.lines) else ""
             column = max(source.find(opening), 0) + 1
@@ -417,13 +420,13 @@ class _DocumentBuilder:
                 inside.append(child.content)
 
     def table(self, tokens: list[Token], start: int) -> Table:
-        open_tok = tokens[start]
-        first, last = open_tok.map[0] + 1, open_tok.map[1]
+        unendedtok = tokens[start]
+        first, last = unendedtok.map[0] + 1, unendedtok.map[1]
         header: list[str] = []
         rows: list[list[str]] = []
         row: list[str] = []
         in_head = False
-        for tok in tokens[start + 1:]:
+        for tok in islice(tokens, start + 1, None):  # not a copy of the rest of the document
             if tok.type == "table_close":
                 break
             if tok.type == "thead_open":
@@ -454,21 +457,16 @@ class _DocumentBuilder:
         return found
 
     def sections(self) -> list[Section]:
-        total = len(self.lines)
         headings = self.levelled_headings()
+        ends = _section_ends(headings, len(self.lines))
         sections: list[Section] = []
         stack: list[Section] = []
         labels = iter(sorted(self.labels))
         label = next(labels, None)
-        for index, (line, level, title, pseudo) in enumerate(headings):
+        for (line, level, title, pseudo), end in zip(headings, ends):
             while label is not None and label[0] < line:
                 self.add_label(label, stack, sections)
                 label = next(labels, None)
-            end = total
-            for later_line, later_level, _, _ in headings[index + 1:]:
-                if later_level <= level:
-                    end = later_line - 1
-                    break
             end = self.trimmed_end(line, max(end, line))
             number = _SECTION_NUMBER.match(title)
             section = Section(line, end, self.span_text(line, end), title=title,
@@ -511,3 +509,16 @@ class _DocumentBuilder:
         if stack:
             stack[-1].children.append(section)
         sections.append(section)
+
+
+def _section_ends(headings: list[tuple[int, int, str, bool]], total: int) -> list[int]:
+    """Where each heading's section ends: the line before the next heading of
+    the same or a higher level, else the last line.  One pass with the headings
+    still open: a document of many headings is read in linear time."""
+    ends = [total] * len(headings)
+    unended: list[int] = []  # indexes of headings whose end is not yet known, levels rising
+    for index, (line, level, _, _) in enumerate(headings):
+        while unended and headings[unended[-1]][1] >= level:
+            ends[unended.pop()] = line - 1
+        unended.append(index)
+    return ends

@@ -11,15 +11,14 @@ a Document carries the role it was read as.  Rules then select roles.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from protolint.document import CodeBlock, Document, Section, canonical_title
+from protolint.regex import Pattern, compile_pattern
+from protolint.validation import parse_yaml, read_yaml_text
 
 
 def shipped_rules_dir() -> Path:
@@ -43,11 +42,13 @@ class Role:
     title: str
     """How a message names the part (`QUALITY GATES`)."""
     summary: str
-    titles: re.Pattern[str] | None
-    labels: re.Pattern[str] | None
+    titles: Pattern | None
+    labels: Pattern | None
     top: bool
     pseudo: bool
     not_under: frozenset[str]
+    not_titles: Pattern | None = None
+    """Titles that rule the role out whatever `titles` says (RE2 has no lookahead)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +89,9 @@ class Vocabulary:
                 continue
             pattern = role.labels if section.label_only else role.titles
             if pattern is not None and pattern.fullmatch(section.canonical):
+                if not section.label_only and role.not_titles is not None \
+                        and role.not_titles.fullmatch(section.canonical):
+                    continue
                 return role.name
         return None
 
@@ -100,7 +104,7 @@ class Vocabulary:
         for name, spec in data.items():
             if name in specs:
                 merged = specs[name]
-                for key in ("titles", "labels", "not_under"):
+                for key in ("titles", "labels", "not_under", "not_titles"):
                     if key in spec:
                         merged[key] = list(merged.get(key, [])) + list(spec[key])
                 merged.update({k: v for k, v in spec.items() if k in ("title", "summary", "top", "pseudo")})
@@ -126,10 +130,10 @@ class Vocabulary:
         return None
 
 
-def _alternatives(patterns: list[str] | None) -> re.Pattern[str] | None:
+def _alternatives(patterns: list[str] | None) -> Pattern | None:
     if not patterns:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in patterns))
+    return compile_pattern("|".join(f"(?:{p})" for p in patterns))
 
 
 def foreign_lines(sections: list[Section], code_blocks: list[CodeBlock]) -> frozenset[int]:
@@ -156,6 +160,7 @@ def compile_vocabulary(data: dict) -> Vocabulary:
             top=bool(spec.get("top", False)),
             pseudo=bool(spec.get("pseudo", True)),
             not_under=frozenset(spec.get("not_under", ())),
+            not_titles=_alternatives(spec.get("not_titles")),
         ))
     return Vocabulary(tuple(roles), dict(data.get("roles") or {}))
 
@@ -164,4 +169,4 @@ def compile_vocabulary(data: dict) -> Vocabulary:
 def shipped_vocabulary() -> Vocabulary:
     """The vocabulary every Document is classified with (read once per process)."""
     path = shipped_rules_dir() / "vocabulary" / "roles.yaml"
-    return compile_vocabulary(yaml.safe_load(path.read_text(encoding="utf-8")))
+    return compile_vocabulary(parse_yaml(read_yaml_text(path))[1])

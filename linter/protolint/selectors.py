@@ -8,12 +8,12 @@ search the whole file unless a rule says `select: document` (or `source` and
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from protolint.checks import Scope
 from protolint.document import Document, Node, Section, canonical_title
+from protolint.regex import Pattern, compile_pattern
 from protolint.roles import shipped_vocabulary
 
 SELECT_KINDS = {
@@ -62,10 +62,10 @@ SELECTOR_SCHEMA = {
 class Selector:
     names: frozenset[str] | None
     shown_name: str | None
-    pattern: re.Pattern[str] | None
+    pattern: Pattern | None
     level: int | None
     select: str
-    where: re.Pattern[str] | None
+    where: Pattern | None
     roles: frozenset[str] | None = None
     exclude: frozenset[str] = frozenset()
     prose: bool = False
@@ -86,10 +86,10 @@ class Selector:
         return cls(
             names=frozenset(canonical_title(a) for a in alternatives) if alternatives else None,
             shown_name=shown,
-            pattern=re.compile(pattern) if pattern else None,
+            pattern=compile_pattern(pattern) if pattern else None,
             level=spec.get("level"),
             select=spec.get("select", "section"),
-            where=re.compile(where) if where else None,
+            where=compile_pattern(where) if where else None,
             roles=frozenset(roles) if roles else None,
             exclude=frozenset(spec.get("exclude", ())),
             prose=bool(spec.get("prose", False)),

@@ -1,12 +1,19 @@
-"""Schema validation with line numbers, shared by packs and configuration files.
+"""Schema validation with line numbers, shared by packs, forms and configuration files.
 
-Both are data a person writes; both are checked against a JSON Schema, and a
+All are data a person writes; all are checked against a JSON Schema, and a
 mistake is reported as one sentence at the line that causes it.  The data and
 a map from JSON path to line come from one parse.
+
+Every YAML file protolint reads goes through `parse_yaml`, which refuses what
+would make it hang or run out of memory: a file over MAX_YAML_CHARS, nesting
+deeper than MAX_YAML_DEPTH, and aliases that repeat more than
+MAX_ALIAS_REPEATS nodes (ten nested aliases of ten items each make ten
+billion: the "billion laughs").
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -15,22 +22,71 @@ from protolint.errors import did_you_mean
 
 LineIndex = dict[tuple, int]
 
+MAX_YAML_CHARS = 1024 * 1024
+MAX_YAML_DEPTH = 64
+MAX_ALIAS_REPEATS = 10_000
+
+
+class YAMLLimitError(yaml.YAMLError):
+    """A YAML file past one of the limits above."""
+
+    def __init__(self, problem: str, line: int | None = None):
+        super().__init__(problem)
+        self.problem, self.line = problem, line
+
+
+def read_yaml_text(path: Path, encoding: str = "utf-8") -> str:
+    """A YAML file's text, read no further than the limit (a larger file is
+    refused by parse_yaml without being read whole)."""
+    with open(path, encoding=encoding) as stream:
+        return stream.read(MAX_YAML_CHARS + 1)
+
 
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """One parse gives both the data and the node tree that knows its lines
     (libyaml when the platform has it: packs are read on every run)."""
+    if len(text) > MAX_YAML_CHARS:
+        raise YAMLLimitError(f"file is larger than {MAX_YAML_CHARS // 1024 // 1024} MB; "
+                             f"YAML files are read up to {MAX_YAML_CHARS // 1024 // 1024} MB")
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)(text)
     try:
         node = loader.get_single_node()
+        if node is not None:
+            _check_expansion(node)
         return node, (loader.construct_document(node) if node is not None else None)
     finally:
         loader.dispose()
 
 
+def _check_expansion(root: yaml.Node) -> None:
+    """Walk the tree as the data will be (aliases followed), giving up as soon
+    as aliases have repeated MAX_ALIAS_REPEATS nodes or it nests too deep: the
+    walk costs at most the file's own nodes plus that limit."""
+    seen: set[int] = set()
+    repeats = 0
+    stack: list[tuple[yaml.Node, int]] = [(root, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_YAML_DEPTH:
+            raise YAMLLimitError(f"YAML nested more than {MAX_YAML_DEPTH} levels deep", node.start_mark.line + 1)
+        if id(node) in seen:
+            repeats += 1
+            if repeats > MAX_ALIAS_REPEATS:
+                raise YAMLLimitError(f"YAML aliases repeat more than {MAX_ALIAS_REPEATS:,} nodes "
+                                     f"(an alias bomb?); write the values out", node.start_mark.line + 1)
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            stack.extend((part, depth + 1) for pair in node.value for part in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend((item, depth + 1) for item in node.value)
+
+
 def yaml_error_place(error: yaml.YAMLError) -> tuple[str, int | None]:
-    """What a YAML syntax error says, and its 1-based line."""
+    """What a YAML syntax error (or a refused file) says, and its 1-based line."""
+    if isinstance(error, YAMLLimitError):
+        return error.problem, error.line
     mark = getattr(error, "problem_mark", None)
-    problem = getattr(error, "problem", None) or str(error)
+    problem = getattr(error, "problem", None) or str(error).split("\n", 1)[0]  # a bad character: no mark
     return f"YAML syntax error: {problem}", (mark.line + 1 if mark else None)
 
 

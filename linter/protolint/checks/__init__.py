@@ -8,10 +8,11 @@ with the JSON Schema of its parameters so packs are validated before they run.
 
 from __future__ import annotations
 
-import bisect
 import re
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -98,23 +99,17 @@ def check(name: str, parameters: dict[str, Any] | None = None, required: Iterabl
 
 def locate(node: Node, offset: int) -> tuple[int, int]:
     """Line and column (1-based) of a character offset inside a node's text."""
-    before = node.text[:offset]
-    line = node.line + before.count("\n")
-    column = offset - (before.rfind("\n") + 1) + 1
-    return line, column
+    starts = _line_starts(node.text)
+    index = bisect_right(starts, offset) - 1
+    return node.line + index, offset - starts[index] + 1
 
 
-class Places:
-    """Line and column of any offset in a node's text, found by bisection: for
-    kinds that scan a whole file at once (one regex pass, not one per line)."""
-
-    def __init__(self, node: Node):
-        self.line = node.line
-        self.starts = [0] + [match.end() for match in _NEWLINE.finditer(node.text)]
-
-    def locate(self, offset: int) -> tuple[int, int]:
-        index = bisect.bisect_right(self.starts, offset) - 1
-        return self.line + index, offset - self.starts[index] + 1
+@lru_cache(maxsize=16)
+def _line_starts(text: str) -> list[int]:
+    """Offsets where the text's lines start, found once per text: a rule that
+    matches thousands of times in one big section locates each match by a
+    search, not by reading the text up to it again."""
+    return [0, *(match.end() for match in _NEWLINE.finditer(text))]
 
 
 _NEWLINE = re.compile("\n")

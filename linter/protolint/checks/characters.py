@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from protolint.checks import Hit, Places, Scope, check
+from protolint.checks import Hit, Scope, check, locate
+from protolint.regex import Pattern, compile_pattern
 
 _CODE_POINT = r"U\+(?:10|0?[0-9A-F])?[0-9A-F]{4}"
 _TAGS = range(0xE0000, 0xE0080)
@@ -34,7 +35,7 @@ def _ranges(params: dict) -> dict:
         low, _, high = entry.partition("-")
         first, last = sorted((int(low[2:], 16), int((high or low)[2:], 16)))
         parts.append(re.escape(chr(first)) + ("-" + re.escape(chr(last)) if last != first else ""))
-    return {**params, "_runs": re.compile("[" + "".join(parts) + "]+")}
+    return {**params, "_runs": compile_pattern("[" + "".join(parts) + "]+")}
 
 
 @check("characters", parameters={
@@ -46,19 +47,18 @@ def _ranges(params: dict) -> dict:
 def characters(scope: Scope, params: dict) -> list[Hit]:
     """Each run of the named code points, except where it is how an emoji is
     written and a byte-order mark that opens the file."""
-    runs: re.Pattern[str] = params["_runs"]
+    runs: Pattern = params["_runs"]
     hits: list[Hit] = []
     for node in scope.nodes:
         if node.text.isascii():
             continue
-        places = Places(node)
         for match in runs.finditer(node.text):
             start, run = match.start(), match.group(0)
             if node.line == 1 and start == 0 and run[0] == _BYTE_ORDER_MARK:
                 start, run = 1, run[1:]
             if not run or _in_emoji(node.text, start, run):
                 continue
-            line, column = places.locate(start)
+            line, column = locate(node, start)
             hits.append(Hit(line, describe(run), column=column, length=len(run), replacement=""))
     return hits
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import re
 
-from protolint.checks import Hit, Places, Scope, check
+from protolint.checks import Hit, Scope, check, locate
 
 _SINGLE_BYTE_CODECS = ("cp1252", "latin-1", "mac_roman")
 
@@ -49,8 +49,7 @@ def mojibake(scope: Scope, params: dict) -> list[Hit]:
     for node in scope.nodes:
         if node.text.isascii():
             continue
-        places = Places(node)
-        suspects = sorted({places.locate(m.start())[0] - node.line for m in _SUSPECT.finditer(node.text)})
+        suspects = sorted({locate(node, m.start())[0] - node.line for m in _SUSPECT.finditer(node.text)})
         if not suspects:
             continue
         lines = node.text.split("\n")

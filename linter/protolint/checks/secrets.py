@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from protolint.checks import Hit, Places, Scope, check
+from protolint.checks import Hit, Scope, check, locate
 
 
 @check("secrets", parameters={
@@ -27,12 +27,11 @@ def secrets(scope: Scope, params: dict) -> list[Hit]:
     placeholders: list[re.Pattern[str]] = params.get("placeholders", [])
     hits: list[Hit] = []
     for node in scope.nodes:
-        places = Places(node)
         for name, pattern in params["secrets"].items():
             for match in pattern.finditer(node.text):
                 if any(p.search(match.group(0)) for p in placeholders):
                     continue
-                line, column = places.locate(match.start())
+                line, column = locate(node, match.start())
                 hits.append(Hit(line, f"{name} {masked(match)}", column=column))
     return sorted(hits, key=lambda h: (h.line, h.column))
 

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import re
 
+import re2
+
 from protolint.checks import Hit, Scope, check, locate
 from protolint.document import Node
+from protolint.regex import Pattern, compile_pattern
 
 _TEXTS = {
     "pattern": {"type": "string", "description": "regular expression"},
@@ -23,21 +26,20 @@ def with_needles(params: dict) -> dict:
     return {**params, "_needles": needles(params)}
 
 
-def needles(params: dict) -> list[tuple[str, re.Pattern[str]]]:
+def needles(params: dict) -> list[tuple[str, Pattern]]:
     """(what to call it in a message, compiled pattern) for every pattern or text."""
-    flags = re.IGNORECASE if params.get("ignore_case") else 0
-    found: list[tuple[str, re.Pattern[str]]] = []
+    ignore_case = bool(params.get("ignore_case"))
+    found: list[tuple[str, Pattern]] = []
     for compiled in ([params["pattern"]] if "pattern" in params else []) + list(params.get("patterns", [])):
-        if flags and not compiled.flags & re.IGNORECASE:
-            compiled = re.compile(compiled.pattern, compiled.flags | flags)
-        found.append((f"/{compiled.pattern}/", compiled))
+        shown = f"/{compiled.pattern}/"
+        found.append((shown, compile_pattern(compiled.pattern, ignore_case) if ignore_case else compiled))
     for literal in ([params["text"]] if "text" in params else []) + list(params.get("texts", [])):
         # A line break between two words of a literal is still the literal.
-        found.append((repr(literal), re.compile(re.sub(r"(\\ )+", r"\\s+", re.escape(literal)), flags)))
+        found.append((repr(literal), compile_pattern(re.sub(r"(\\ )+", r"\\s+", re2.escape(literal)), ignore_case)))
     return found
 
 
-def _first_match(nodes: list[Node], pattern: re.Pattern[str]) -> bool:
+def _first_match(nodes: list[Node], pattern: Pattern) -> bool:
     return any(pattern.search(node.text) for node in nodes)
 
 

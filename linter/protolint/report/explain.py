@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import json
-import re
 
 from protolint.packs import Rule
+from protolint.regex import Pattern
 from protolint.selectors import Selector, Union
 
 
 def _shown(value):
     """A compiled parameter as the pack author wrote it."""
-    if isinstance(value, re.Pattern):
+    if isinstance(value, Pattern):
         return value.pattern
     if isinstance(value, list):
         return [_shown(v) for v in value]
