@@ -274,7 +274,7 @@ def test_walks_follow_include_exclude_and_gitignore_named_files_always_checked(r
     monkeypatch.chdir(repo)
 
     def collected(*paths):
-        files, problems = collect_files(list(paths), Configuration())
+        files, problems, _ = collect_files(list(paths), Configuration())
         assert not problems
         return [path.as_posix() for path in files]
 
@@ -283,7 +283,7 @@ def test_walks_follow_include_exclude_and_gitignore_named_files_always_checked(r
         "docs/a.md", "sub/f.markdown", "top.md", "docs/drafts/b.md", "build/d.md"]
     write(repo / "protolint.yaml", "exclude: [docs/drafts/]\nrespect_gitignore: false\n")
     assert collected(".") == ["build/d.md", "docs/a.md", "sub/f.markdown", "top.md"]
-    files, _ = collect_files(["."], Configuration(isolated=True))
+    files, _, _ = collect_files(["."], Configuration(isolated=True))
     assert [p.as_posix() for p in files] == ["docs/a.md", "docs/drafts/b.md", "sub/e.md", "top.md"]
 
 

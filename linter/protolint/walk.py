@@ -52,11 +52,13 @@ def walk(directory: Path, configuration: Configuration, is_protocol: Callable[[P
         settings = configuration.for_directory(here)
         subdirectories[:] = [name for name in subdirectories if settings.walks_into(here / name)]
         for name in names:
+            if not utf8_name(here / name):  # globs read the name with its bad bytes escaped
+                if settings.walk_picks(Path(shown(here / name))) and (here / name).is_file():
+                    found.problems.append((here / name, NOT_UTF8_NAME))
+                continue
             if not settings.walk_picks(here / name) or not (here / name).is_file():
                 continue
-            if not utf8_name(here / name):
-                found.problems.append((here / name, NOT_UTF8_NAME))
-            elif is_protocol is None or "include" in settings.origins or is_protocol(here / name):
+            if is_protocol is None or "include" in settings.origins or is_protocol(here / name):
                 found.files.append(here / name)
             else:
                 found.not_protocols.append(here / name)
