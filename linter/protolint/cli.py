@@ -68,9 +68,9 @@ def _one_of(choices: type[Enum]):
     return convert
 
 
-def _stderr():
-    from rich.console import Console
-    return Console(stderr=True, highlight=False)
+def _say(line: str) -> None:
+    """One plain line on stderr: messages about the run are never styled or wrapped."""
+    print(line, file=sys.stderr)
 
 
 def _form_notices(form: str, loaded) -> None:
@@ -78,15 +78,13 @@ def _form_notices(form: str, loaded) -> None:
     one) and where it contradicts itself, each at its line."""
     from protolint.consistency import check_form
     from protolint.generate import context
-
-    console = _stderr()
-    console.print(f"{form}: form layout: {loaded.layout}", markup=False, highlight=False, soft_wrap=True)
+    _say(f"{form}: form layout: {loaded.layout}")
     for line, written, field in loaded.aliases:
         place = f"{form}:{line}" if line else form
-        console.print(f"{place}: note: {written} read as {field}", markup=False, highlight=False, soft_wrap=True)
+        _say(f"{place}: note: {written} read as {field}")
     for finding in check_form(loaded, context(loaded)):
         place = f"{form}:{finding.line}" if finding.line else form
-        console.print(f"{place}: warning: {finding.message}", markup=False, highlight=False, soft_wrap=True)
+        _say(f"{place}: warning: {finding.message}")
 
 
 def _fail(problem: str | UserError) -> None:
@@ -99,9 +97,8 @@ def _fail(problem: str | UserError) -> None:
                  for line, text in problem.problems]
     else:
         lines = [f"protolint: error: {line}" for line in str(problem).splitlines()]
-    stderr = _stderr()
     for line in lines:
-        stderr.print(line, markup=False, highlight=False, soft_wrap=True)
+        _say(line)
     raise typer.Exit(2)
 
 
@@ -367,20 +364,18 @@ def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = Fals
 
     on_stdout = _terminal_format() if output else chosen
     if on_stdout != "github":  # github turns problems into annotations instead
-        stderr = _stderr()
         for problem in run.problems:
-            stderr.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+            _say(str(problem))
         for notice in (n for result in run.results for n in result.notices):
-            stderr.print(str(notice), markup=False, highlight=False, soft_wrap=True)
+            _say(str(notice))
     if run.skipped:
         names = ", ".join(run.skipped[:5]) + (f" and {len(run.skipped) - 5} more" if len(run.skipped) > 5 else "")
         print(f"note: not checked, as no pack applies to them (no protocol title such as '# PROTOCOL 1: …'): "
               f"{names}; name a file, or set `include`, to check it", file=sys.stderr)
     if on_stdout == "text":
-        from rich.console import Console
-
         from protolint.report import text as text_report
-        text_report.render(run, Console(highlight=False), show_suppressed=show_suppressed, quiet=quiet)
+        from protolint.report.printer import printer
+        text_report.render(run, printer(), show_suppressed=show_suppressed, quiet=quiet)
     else:
         sys.stdout.write(report.render(run, on_stdout, show_suppressed))
     if output:
@@ -402,12 +397,10 @@ def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> tuple[b
     """Fix each file or print its diff; say what was done and what was not.
     Whether anything changed, and the files that could not be written."""
     from protolint.fixing import fix_files
-
-    stderr = _stderr()
     changed, refused = False, []
     for fixed in fix_files(linter, paths, write, unsafe):
         for line in fixed.messages(written=write):
-            stderr.print(line, markup=False, highlight=False, soft_wrap=True)
+            _say(line)
         changed = changed or fixed.report.changed
         if fixed.refused:
             refused.append(fixed.refused)
@@ -445,8 +438,6 @@ def cycle(
     import json
     from pathlib import Path
 
-    from rich.console import Console
-
     from protolint.cycle import Regenerator, run_cycle
     from protolint.form import load_form
     from protolint.generate import PROFILES, default_output_path, default_profile, render
@@ -456,10 +447,11 @@ def cycle(
     from protolint.lock import OutputLock
     from protolint.output import ensure_writable, write_protocol
     from protolint.report.cycle import print_round, print_outcome
+    from protolint.report.printer import printer
     from protolint.runner import UnreadableFile, read_protocol
 
     to_stdout = output == "-"
-    console = Console(highlight=False, stderr=to_stdout)  # on stdout, only the protocol
+    console = printer(sys.stderr if to_stdout else sys.stdout)  # on stdout, only the protocol
     try:
         loaded = load_form(form)
         _form_notices(form, loaded)
@@ -479,8 +471,7 @@ def cycle(
         if not to_stdout:
             ensure_writable(target, force)  # before the first round, not after the regenerator's minutes
         with nullcontext() if to_stdout else OutputLock(target, f"protolint cycle {form}"):
-            console.print(f"cycle  {form} → {target}  profile {chosen}, pack {PROFILES[chosen].pack}",
-                          markup=False, soft_wrap=True)
+            console.line(f"cycle  {form} → {target}  profile {chosen}, pack {PROFILES[chosen].pack}")
             outcome = run_cycle(loaded, PROFILES[chosen].pack, draft, action=action, max_rounds=max_rounds,
                                 regenerator=regenerator, project_root=root, unsafe=unsafe_fixes, path=str(target),
                                 on_round=lambda r: print_round(console, r))
@@ -495,7 +486,7 @@ def cycle(
     except UserError as error:
         _fail(error)
     if analysis and outcome.passed and not to_stdout:
-        console.print(f"wrote {written}", markup=False, soft_wrap=True)
+        console.line(f"wrote {written}")
     print_outcome(console, outcome, str(target))
     raise typer.Exit(0 if outcome.passed else 1)
 
@@ -522,8 +513,7 @@ def _write_baseline(path: str, run) -> None:
         count = write_baseline(path, run.results)
     except UserError as error:
         _fail(error)
-    _stderr().print(f"protolint: wrote {count} finding(s) of {len(run.results)} file(s) to {path}",
-                    markup=False, highlight=False, soft_wrap=True)
+    _say(f"protolint: wrote {count} finding(s) of {len(run.results)} file(s) to {path}")
     raise typer.Exit(0)
 
 
@@ -588,16 +578,14 @@ def rules_list(
     isolated: IsolatedOption = False,
 ) -> None:
     """Every rule of the packs check uses here: pack, id, layer, severity, summary."""
-    from rich.console import Console
-
     from protolint.report import rules as rules_report
-    from protolint.report.table import print_table
+    from protolint.report.printer import printer
 
     packs = _packs_here(pack, config, isolated)
     if output_format is SettingsFormat.json:
         sys.stdout.write(rules_report.render_json(packs))
         return
-    print_table(Console(highlight=False), rules_report.COLUMNS, rules_report.rows(packs))
+    printer().table(rules_report.COLUMNS, rules_report.rows(packs))
 
 
 @rules_app.command("show")
@@ -702,6 +690,5 @@ def main() -> None:
         app(prog_name="protolint")
     except OSError as error:  # what the file system refuses is the user's to fix, not a bug
         where = f"{error.filename}: " if error.filename else ""
-        _stderr().print(f"protolint: error: {where}{error.strerror or error}", markup=False, highlight=False,
-                        soft_wrap=True)
+        _say(f"protolint: error: {where}{error.strerror or error}")
         sys.exit(2)

@@ -1,87 +1,75 @@
 """The text report: `path:line:col  severity  rule-id  message` per finding,
 then the layer table and the verdict, then why the run fails, if it does.
 Colour and a rich table only on a terminal, colour never with NO_COLOR (rich
-honours both); in a pipe or a file every line is whole, never wrapped or cut.
-Suppressed and baselined findings are counted in the verdict and listed only
-on request (`--show-suppressed`).  `quiet` keeps the findings, the summary and
-the reasons the run fails: a line per file would drown a big run."""
+honours it); in a pipe or a file every line is whole, never wrapped or cut (see
+printer.py).  Suppressed and baselined findings are counted in the verdict and
+listed only on request (`--show-suppressed`).  `quiet` keeps the findings, the
+summary and the reasons the run fails: a line per file would drown a big run."""
 
 from __future__ import annotations
 
 import io
 
-from rich.console import Console
-from rich.text import Text
-
 from protolint.engine import Finding, Result
-from protolint.report.table import print_table
+from protolint.report.printer import PlainPrinter, Printer, Segment
 from protolint.runner import Run, failures
 
 _STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
 
 
-def _finding_line(f: Finding) -> Text:
-    line = Text(f"{f.path}:{f.line}:{f.column}  ")
-    line.append(f"{f.severity:<7}", style=_STYLE[f.severity])
-    line.append(f"  {f.rule_id}  ", style="bold")
-    line.append(f.message)
-    return line
+def finding_line(f: Finding) -> list[Segment]:
+    return [(f"{f.path}:{f.line}:{f.column}  ", None), (f"{f.severity:<7}", _STYLE[f.severity]),
+            (f"  {f.rule_id}  ", "bold"), (f.message, None)]
 
 
-def _suppressed_lines(result: Result) -> list[Text]:
-    lines = []
-    for s in result.suppressed:
-        line = _finding_line(s.finding)
-        line.append(f"  [suppressed by the comment on line {s.comment_line}]" if s.by == "comment"
-                    else "  [in the baseline]")
-        line.stylize("dim")
-        lines.append(line)
-    return lines
+def _suppressed_line(s) -> list[Segment]:
+    note = (f"  [suppressed by the comment on line {s.comment_line}]" if s.by == "comment"
+            else "  [in the baseline]")
+    return [(text, "dim") for text, _ in finding_line(s.finding)] + [(note, "dim")]
 
 
-def print_layers(console: Console, result: Result) -> None:
+def print_layers(out: Printer, result: Result) -> None:
     rows = []
     for layer in result.layers:
-        score = Text(f"{layer.score:.0f}",
-                     style="red" if layer.missing else ("green" if layer.score == 100 else "yellow"))
+        score = (f"{layer.score:.0f}", "red" if layer.missing else ("green" if layer.score == 100 else "yellow"))
         lost = ", ".join(layer.lost) or "-"
         if layer.missing:
             lost = f"MISSING LAYER: {lost}"
         rows.append([f"{layer.id} {layer.name}", score, str(layer.rules), lost])
-    print_table(console, ["Layer", "Score", "Rules", "Lost to"], rows, right=["Score", "Rules"])
+    out.table(["Layer", "Score", "Rules", "Lost to"], rows, right=["Score", "Rules"])
 
 
-def _verdict(result: Result) -> Text:
+def _verdict(result: Result) -> list[Segment]:
     word = "PASS" if result.passed else "FAIL"
-    text = Text(word, style="bold green" if result.passed else "bold red")
     relation = "≥" if result.score >= result.threshold else "<"
-    text.append(f"  {result.path}  pack {result.pack}: score {result.score:g} {relation} threshold "
-                f"{result.threshold:g}")
+    rest = (f"  {result.path}  pack {result.pack}: score {result.score:g} {relation} threshold "
+            f"{result.threshold:g}")
     errors = sum(f.severity == "error" for f in result.findings)
     if errors:
-        text.append(f", {errors} error(s)")
+        rest += f", {errors} error(s)"
     if result.missing_layers:
-        text.append(f", missing layer(s): {', '.join(result.missing_layers)}")
-    for by, word in (("comment", "suppressed"), ("baseline", "baselined")):
+        rest += f", missing layer(s): {', '.join(result.missing_layers)}"
+    for by, counted in (("comment", "suppressed"), ("baseline", "baselined")):
         count = sum(s.by == by for s in result.suppressed)
         if count:
-            text.append(f", {count} {word}")
-    return text
+            rest += f", {count} {counted}"
+    return [(word, "bold green" if result.passed else "bold red"), (rest, None)]
 
 
-def render(run: Run, console: Console, show_suppressed: bool = False, quiet: bool = False) -> None:
+def render(run: Run, out: Printer, show_suppressed: bool = False, quiet: bool = False) -> None:
     for result in run.results:
-        for line in [_finding_line(f) for f in result.findings] + \
-                (_suppressed_lines(result) if show_suppressed else []):
-            console.print(line, soft_wrap=True)
+        for finding in result.findings:
+            out.line(*finding_line(finding))
+        for suppressed in result.suppressed if show_suppressed else ():
+            out.line(*_suppressed_line(suppressed))
         if quiet:
             continue
-        print_layers(console, result)
+        print_layers(out, result)
         if result.unchecked:
-            console.print(f"not checked: {', '.join(result.unchecked)} (they need the input form, "
-                          "--form FORM, or the project root, --project-root DIR)", style="dim", soft_wrap=True)
-        console.print(_verdict(result), soft_wrap=True)
-        console.print()
+            out.line((f"not checked: {', '.join(result.unchecked)} (they need the input form, "
+                      "--form FORM, or the project root, --project-root DIR)", "dim"))
+        out.line(*_verdict(result))
+        out.line()
     if quiet or len(run.results) > 1 or run.problems:
         passed = sum(r.passed for r in run.results)
         summary = f"{len(run.results)} file(s) checked: {passed} passed, {len(run.results) - passed} failed"
@@ -90,14 +78,13 @@ def render(run: Run, console: Console, show_suppressed: bool = False, quiet: boo
             summary += f"; {baselined} finding(s) baselined"
         if run.problems:
             summary += f"; {len(run.problems)} could not be read: " + ", ".join(p.path for p in run.problems)
-        console.print(summary, soft_wrap=True)
+        out.line(summary)
     for failure in failures(run):
-        console.print(str(failure), style="bold red", markup=False, highlight=False, soft_wrap=True)
+        out.line((str(failure), "bold red"))
 
 
 def render_plain(run: Run, show_suppressed: bool = False, quiet: bool = False) -> str:
     """The same report without colour, for a file."""
     buffer = io.StringIO()
-    render(run, Console(file=buffer, color_system=None, force_terminal=False, highlight=False),
-           show_suppressed, quiet)
+    render(run, PlainPrinter(buffer), show_suppressed, quiet)
     return buffer.getvalue()
