@@ -150,3 +150,18 @@ def test_a_walk_checks_protocols_not_readme_or_changelog_unless_include_says(tmp
     shutil.rmtree(repo / "docs")
     empty = protolint(".", cwd=repo)
     assert empty.returncode == 2 and "directory holds no protocols: none of its 2 *.md file(s)" in empty.stderr
+
+
+def test_a_walk_reads_the_title_a_full_parse_reads():
+    """The walk parses only up to the first heading line when it can; the title
+    must be the one the whole head gives, on every real protocol and on the
+    layouts that defeat the shortcut (a setext title, a `#` line in a fence)."""
+    from protolint.parsing import parse_document
+    from protolint.runner import TITLE_BYTES, _title
+
+    heads = [path.read_text(encoding="utf-8")[:TITLE_BYTES] for path in sorted(ROOT.parent.glob("shared/**/*.md"))]
+    heads += ["Release\n=======\n\n# PROTOCOL 2: X\n", "```sh\n# comment\n```\n\n# PROTOCOL 3: Y\n",
+              "## Overview\n\n# PROTOCOL 4: Z\n", "---\ntitle: x\n---\n# PROTOCOL 5: W\n"]
+    for head in heads:
+        whole = parse_document(head, "p.md").title
+        assert _title(head, "p.md") == (whole.title if whole else None)

@@ -236,8 +236,8 @@ class Linter:
                 head = handle.read(TITLE_BYTES).decode("utf-8", errors="replace").lstrip("\ufeff")
         except OSError:
             return True
-        doc = parse_document(head.replace("\r\n", "\n").replace("\r", "\n"), str(path))
-        return doc.title is not None and any(pack.applies_to(str(path), doc.title.title) for pack in packs)
+        title = _title(head.replace("\r\n", "\n").replace("\r", "\n"), str(path))
+        return title is not None and any(pack.applies_to(str(path), title) for pack in packs)
 
     def _shipped_packs(self) -> list[RulePack]:
         if self._shipped is None:
@@ -419,6 +419,21 @@ class Linter:
                 yield path, read_protocol(path)
             except UnreadableFile as error:
                 run.problems.append(Problem(str(path), str(error), error.line, error.column, error.refused))
+
+
+def _title(head: str, path: str) -> str | None:
+    """The document title in the head of a file.  The text up to the first line
+    that may be an ATX heading is parsed first (usually a few lines: the walk
+    then costs next to nothing beside the check); only when that holds no title
+    (a setext title, a `#` line inside a fence) is the whole head parsed."""
+    lines = head.split("\n")
+    first = next((i for i, line in enumerate(lines) if line.lstrip(" ").startswith("#")), None)
+    if first is not None and first + 1 < len(lines):
+        doc = parse_document("\n".join(lines[:first + 1]), path)
+        if doc.title is not None:
+            return doc.title.title
+    doc = parse_document(head, path)
+    return doc.title.title if doc.title else None
 
 
 PARALLEL_FROM = 16
