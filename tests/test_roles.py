@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from protolint.parsing import parse_document
 from protolint.runner import Linter
+from conftest import ROOT
 
 PROTOCOL = """\
 # PROTOCOL 7: SAMPLE
@@ -160,3 +161,23 @@ def test_a_pack_extends_the_role_vocabulary(tmp_path):
     assert "team-L3-runbook" not in failing and "core-L2-quality-gates" not in failing
     shipped = {f.rule_id for f in Linter(["core"]).check_text(text, "9-sample.md").findings}
     assert "core-L2-quality-gates" in shipped  # the shipped vocabulary alone does not know "Exit Checks"
+
+
+def test_one_pattern_for_all_roles_reads_every_section_as_the_roles_in_turn_do(monkeypatch):
+    """The combined pattern is a shortcut: on every real protocol and fixture,
+    each section gets the role that trying the roles one by one gives."""
+    from protolint import roles
+    from protolint.parsing import parse_document
+
+    files = sorted(ROOT.parent.glob("shared/**/*.md")) + sorted((ROOT / "fixtures").rglob("*.md"))
+
+    def read_all():
+        return [[(s.line, s.role) for s in parse_document(f.read_text(encoding="utf-8", errors="replace"),
+                                                          str(f)).sections] for f in files]
+
+    combined = read_all()
+
+    def one_by_one(self, section, top, above):
+        return next((role.name for role in self.roles if self._fits(role, section, top, above)), None)
+    monkeypatch.setattr(roles.Vocabulary, "_role_of", one_by_one)
+    assert read_all() == combined

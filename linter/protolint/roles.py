@@ -56,6 +56,11 @@ class Vocabulary:
     roles: tuple[Role, ...]
     specs: dict = field(default_factory=dict, compare=False)
     """The roles as written, so a pack can extend them."""
+    any_title: Pattern | None = field(default=None, compare=False)
+    any_label: Pattern | None = field(default=None, compare=False)
+    """Every role's titles (labels) in one pattern, a named group per role, in
+    the roles' order: one match tells the first role a title fits, where a
+    match per role cost a dozen calls for every heading."""
 
     @property
     def names(self) -> list[str]:
@@ -82,18 +87,30 @@ class Vocabulary:
             parents.append(section)
 
     def _role_of(self, section: Section, top: bool, above: set[str]) -> str | None:
-        for role in self.roles:
-            if role.top and not top or section.pseudo and not role.pseudo:
-                continue
-            if role.not_under & above:
-                continue
-            pattern = role.labels if section.label_only else role.titles
-            if pattern is not None and pattern.fullmatch(section.canonical):
-                if not section.label_only and role.not_titles is not None \
-                        and role.not_titles.fullmatch(section.canonical):
-                    continue
+        combined = self.any_label if section.label_only else self.any_title
+        if combined is not None:
+            match = combined.fullmatch(section.canonical)
+            if match is None:
+                return None  # no role's titles fit
+            groups = match.groupdict()
+            first = next(role for index, role in enumerate(self.roles) if groups.get(f"role{index}") is not None)
+            if self._fits(first, section, top, above):
+                return first.name
+        for role in self.roles:  # the first fitting title is ruled out here: try them in turn
+            if self._fits(role, section, top, above):
                 return role.name
         return None
+
+    @staticmethod
+    def _fits(role: Role, section: Section, top: bool, above: set[str]) -> bool:
+        if role.top and not top or section.pseudo and not role.pseudo:
+            return False
+        if role.not_under & above:
+            return False
+        pattern = role.labels if section.label_only else role.titles
+        if pattern is None or not pattern.fullmatch(section.canonical):
+            return False
+        return section.label_only or role.not_titles is None or not role.not_titles.fullmatch(section.canonical)
 
     def extended(self, data: dict) -> Vocabulary:
         """This vocabulary with a pack's `roles:`: titles and labels added to a
@@ -162,7 +179,15 @@ def compile_vocabulary(data: dict) -> Vocabulary:
             not_under=frozenset(spec.get("not_under", ())),
             not_titles=_alternatives(spec.get("not_titles")),
         ))
-    return Vocabulary(tuple(roles), dict(data.get("roles") or {}))
+    specs = dict(data.get("roles") or {})
+    return Vocabulary(tuple(roles), specs, _combined([spec.get("titles") for spec in specs.values()]),
+                      _combined([spec.get("labels") for spec in specs.values()]))
+
+
+def _combined(per_role: list[list[str] | None]) -> Pattern | None:
+    groups = [f"(?P<role{index}>{'|'.join(f'(?:{p})' for p in patterns)})"
+              for index, patterns in enumerate(per_role) if patterns]
+    return compile_pattern("|".join(groups)) if groups else None
 
 
 @lru_cache(maxsize=1)
