@@ -82,3 +82,27 @@ def test_directory_recurses_for_markdown(tmp_path):
     (nested / "ignore.txt").write_text("x", encoding="utf-8")
     data = json.loads(protolint("--format", "json", tmp_path).stdout)
     assert [f["path"] for f in data["files"]] == [str(nested / "11-production-deployment.md")]
+
+
+def test_a_document_nested_past_the_limit_is_one_line_with_either_parser_and_the_rest_is_checked(tmp_path):
+    """Every list item and quote keeps its text, so nesting multiplies memory:
+    a file of thousands of nested quotes is refused at the line that goes too
+    deep, by both parsers alike, and walked directories still find it."""
+    from protolint.parsing import MAX_NESTING
+
+    deep = tmp_path / "deep.md"
+    deep.write_text("# PROTOCOL 1: X\n\n" + "".join(">" * depth + " x\n" for depth in range(1, 3000)))
+    good = tmp_path / "11-production-deployment.md"
+    good.write_text((PROTOCOLS / "release-execution" / "11-production-deployment.md").read_text())
+    for parser in ("pyromark", "markdown-it"):
+        done = protolint("check", str(tmp_path), "--parser", parser, "--no-cache")
+        assert f"{deep}:{MAX_NESTING + 3}:1: error: lists and block quotes nested more than {MAX_NESTING} levels" \
+            in done.stderr, done.stderr
+        assert "Traceback" not in done.stderr and f"PASS  {good}" in done.stdout
+
+
+def test_a_walk_reads_the_title_below_front_matter_that_holds_hash_lines(tmp_path):
+    protocol = tmp_path / "deploy.md"
+    protocol.write_text("---\n# owner: platform team\n---\n# PROTOCOL 11: DEPLOY\n\n## 1. AI ROLE\n\nYou are a deployer.\n")
+    done = protolint("check", str(tmp_path), "--format", "json", "--no-cache")
+    assert [f["path"] for f in json.loads(done.stdout)["files"]] == [str(protocol)]

@@ -32,6 +32,7 @@ from protolint.document import (
     Table,
     canonical_title,
 )
+from protolint.errors import UserError
 from protolint.roles import foreign_lines, shipped_vocabulary
 
 if TYPE_CHECKING:
@@ -201,6 +202,33 @@ def _mend_nested_fences(lines: list[str]) -> tuple[list[str], list[FenceProblem]
 _OTHER_FENCE = {"`": "~", "~": "`"}
 
 
+MAX_NESTING = 18
+"""Lists, list items and block quotes open inside one another.  Every item and
+quote keeps its text, so each level deeper costs a copy of the text again;
+markdown-it-py stops nesting at about 20 levels, pulldown-cmark never does.  No
+protocol nests this deep; a file that does is refused, by both parsers alike."""
+
+_CONTAINERS = {"bullet_list_open": 1, "ordered_list_open": 1, "list_item_open": 1, "blockquote_open": 1,
+               "bullet_list_close": -1, "ordered_list_close": -1, "list_item_close": -1, "blockquote_close": -1}
+
+
+class DocumentTooDeep(UserError):
+    """A document nested past MAX_NESTING, at the line where it goes deeper."""
+
+    def __init__(self, line: int):
+        super().__init__(f"lists and block quotes nested more than {MAX_NESTING} levels deep; "
+                         "protocols are read to that depth")
+        self.line = line
+
+
+def _refuse_deep_nesting(tokens: list[Token]) -> None:
+    depth = 0
+    for token in tokens:
+        depth += _CONTAINERS.get(token.type, 0)
+        if depth > MAX_NESTING:
+            raise DocumentTooDeep(token.map[0] + 1 if token.map else 1)
+
+
 class _DocumentBuilder:
     def __init__(self, path: str, lines: list[str], front_matter: str | None,
                  fence_problems: list[FenceProblem], source: list[str]):
@@ -232,6 +260,7 @@ class _DocumentBuilder:
         return end
 
     def build(self, tokens: list[Token]) -> Document:
+        _refuse_deep_nesting(tokens)
         self.collect_directives(tokens)
         # Comments are invisible to a reader, so no rule may be satisfied by one.
         for tok in tokens:

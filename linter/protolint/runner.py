@@ -21,7 +21,7 @@ from protolint.config import COMMAND_LINE, DEFAULT, Configuration, Settings, nam
 from protolint.engine import Inputs, Result, check_document
 from protolint.errors import ConfigError, PackError, UserError
 from protolint.packs import PackLoader, RulePack, combine
-from protolint.parsing import parse_document
+from protolint.parsing import DocumentTooDeep, parse_document
 
 if TYPE_CHECKING:
     from protolint.baseline import Baseline
@@ -236,7 +236,11 @@ class Linter:
                 head = handle.read(TITLE_BYTES).decode("utf-8", errors="replace").lstrip("\ufeff")
         except OSError:
             return True
-        title = _title(head.replace("\r\n", "\n").replace("\r", "\n"), str(path))
+        try:
+            title = _title(head.replace("\r\n", "\n").replace("\r", "\n"), str(path))
+        except DocumentTooDeep:
+            return True  # the check names it
+
         return title is not None and any(pack.applies_to(str(path), title) for pack in packs)
 
     def _shipped_packs(self) -> list[RulePack]:
@@ -340,7 +344,10 @@ class Linter:
             result = cache.result_of(entry, self.packs_for(str(path), entry.get("title"), settings).rules)
             if result is not None:
                 return result, entry.get("title")
-        doc = parse_document(text, str(path))
+        try:
+            doc = parse_document(text, str(path))
+        except DocumentTooDeep as error:
+            return Problem(str(path), str(error), error.line, 1), None
         result, title = self._check(doc, settings), doc.title.title if doc.title else None
         if key and self._cacheable(result, settings):
             self.cache.put(key, cache.entry_of(result, title))
@@ -428,7 +435,7 @@ def _title(head: str, path: str) -> str | None:
     (a setext title, a `#` line inside a fence) is the whole head parsed."""
     lines = head.split("\n")
     first = next((i for i, line in enumerate(lines) if line.lstrip(" ").startswith("#")), None)
-    if first is not None and first + 1 < len(lines):
+    if first is not None and first + 1 < len(lines) and lines[0].strip() != "---":  # front matter may hold '#'s
         doc = parse_document("\n".join(lines[:first + 1]), path)
         if doc.title is not None:
             return doc.title.title
