@@ -361,3 +361,29 @@ def test_every_trust_rule_is_an_error_in_the_trust_layer():
 def test_rules_show_explains_each_trust_rule(rule_id):
     done = protolint("rules", "show", rule_id)
     assert done.returncode == 0 and done.stdout.startswith(f"{rule_id}: ") and "Fails" in done.stdout, done.stderr
+
+
+def test_a_pack_may_template_a_secrets_mapping_from_the_form(tmp_path):
+    """Mappings of named patterns are templated like lists: the form's value is
+    escaped into each pattern, and the pack loads (a mapping once crashed the load)."""
+    form = ROOT / "fixtures" / "forms" / "protocol-input-form-11-deployment-b999fbd.yaml"
+    pack = tmp_path / "team.yaml"
+    pack.write_text(textwrap.dedent("""\
+        pack: team
+        rules:
+          - id: team-L1-protocol-keys
+            layer: L1
+            summary: No keys of this protocol
+            message: A protocol key is written out
+            in: {select: source}
+            check: secrets
+            secrets: {protocol key: "key{{ form.protocol_number }}_[0-9]{8}"}
+        """))
+    doc = tmp_path / "p.md"
+    doc.write_text("# PROTOCOL 11: X\n\nUse key11_12345678 to deploy.\n")
+    done = protolint("check", "--isolated", "--pack", str(pack), "--form", str(form), str(doc), "--format", "json",
+                     "--no-cache")
+    assert "Traceback" not in done.stderr, done.stderr
+    findings = [f for f in json.loads(done.stdout)["files"][0]["findings"] if f["rule"] == "team-L1-protocol-keys"]
+    assert [(f["line"], f["column"]) for f in findings] == [(3, 5)]
+    assert "12345678" not in done.stdout

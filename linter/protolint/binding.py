@@ -75,6 +75,8 @@ def render_value(value: Any, context: dict, for_regex: bool) -> Any:
         return _template(value, for_regex).render(context) if "{{" in value or "{%" in value else value
     if isinstance(value, list):
         return [render_value(v, context, for_regex) for v in value]
+    if isinstance(value, dict):
+        return {name: render_value(v, context, for_regex) for name, v in value.items()}
     return value
 
 
@@ -141,7 +143,12 @@ def _compiled_params(name: str, key: str, kind: CheckKind, params: dict) -> dict
         compiled = dict(params)
         for param in REGEX_PARAMETERS & set(compiled):  # rendered strings, compiled here once
             value = compiled[param]
-            compiled[param] = [compile_pattern(v) for v in value] if isinstance(value, list) else compile_pattern(value)
+            if isinstance(value, list):
+                compiled[param] = [compile_pattern(v) for v in value]
+            elif isinstance(value, dict):
+                compiled[param] = {name: compile_pattern(v) for name, v in value.items()}
+            else:
+                compiled[param] = compile_pattern(value)
         cached = kind.prepare(compiled) if kind.prepare else compiled
         _PARAMS[(name, key)] = cached
     return cached

@@ -498,11 +498,13 @@ class PackLoader:
 _TEMPLATE_VALUE = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.DOTALL)
 
 
-def _as_written(pattern: str | list[str]) -> str | list[str]:
+def _as_written(pattern: str | list[str] | dict[str, str]) -> str | list[str] | dict[str, str]:
     """A templated pattern with each `{{ … }}` read as a literal word, so it can
     be compiled at load: the form's values are escaped into it at check time."""
     if isinstance(pattern, list):
         return [_as_written(p) for p in pattern]
+    if isinstance(pattern, dict):
+        return {name: _as_written(p) for name, p in pattern.items()}
     return _TEMPLATE_VALUE.sub(lambda m: "x" if m.group(0).startswith("{{") else "", pattern)
 
 
