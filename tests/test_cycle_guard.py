@@ -157,3 +157,18 @@ def test_output_dash_is_stdout_with_the_rounds_on_stderr(tmp_path):
     assert done.stdout.startswith("# PROTOCOL 11")
     assert "round  1" in done.stderr and done.stderr.strip().splitlines()[-1].startswith("STOP form omission")
     assert "round" not in done.stdout and not (tmp_path / "-").exists()
+
+
+def test_an_empty_hand_made_output_is_refused_before_the_first_round(tmp_path, draft):
+    out = tmp_path / "out.md"
+    out.write_text("")
+    done = cycle(draft, out, regenerator(tmp_path, ""))
+    assert done.returncode == 2 and "round" not in done.stdout and "not overwriting" in done.stderr
+
+
+def test_a_report_that_cannot_be_written_is_refused_before_the_first_round(tmp_path, draft):
+    blocker = tmp_path / "not-a-directory"
+    blocker.write_text("")
+    done = cycle(draft, tmp_path / "out.md", regenerator(tmp_path, ""), "--report", blocker / "r.json")
+    assert done.returncode == 2 and "round" not in done.stdout
+    assert f"{blocker / 'r.json'}: cannot write" in done.stderr

@@ -89,3 +89,12 @@ def test_the_configuration_can_ask_for_the_workspace(tmp_path):
     done = protolint("check", ".", "--format", "json", cwd=project)
     rules = {f["rule"] for file in json.loads(done.stdout)["files"] for f in file["findings"]}
     assert "ws-L3-unique-number" in rules
+
+
+def test_graph_with_a_path_it_could_not_read_exits_2_after_drawing_the_rest(tmp_path):
+    from conftest import protolint
+
+    done = protolint("graph", str(FIXTURES / "workspace" / "good"), str(tmp_path / "missing.md"))
+    assert done.returncode == 2
+    assert f"{tmp_path / 'missing.md'}: error: no such file or directory" in done.stderr
+    assert done.stdout.strip()  # the protocols it could read are drawn

@@ -1,7 +1,8 @@
 """Results remembered between runs, in `.protolint_cache/` of the working directory.
 
 A file is parsed and checked again only when something its result depends on
-has changed.  The key holds: the file's path and bytes; the parser; the settings that pick
+has changed.  The key holds: the file's path and bytes; the parser and the
+libraries' versions; the settings that pick
 and feed its rules (packs, enable/disable, form, project root); the content of
 every pack file that may apply (all shipped packs and vocabularies, the
 configured pack files and what they extend); the form; the baseline; and
@@ -67,13 +68,26 @@ class ResultCache:
             pass
 
 
+READS_WITH = ("pyromark", "markdown-it-py", "google-re2", "ftfy", "PyYAML")
+"""The libraries a result depends on: a new release may read a file differently."""
+
+
 @cache
 def code_signature() -> str:
-    """protolint's version and the size and modification time of each module."""
+    """protolint's version, the size and modification time of each of its
+    modules, and the versions of the libraries that read protocols and packs."""
+    from importlib.metadata import PackageNotFoundError, version
+
     package = Path(__file__).parent
     stats = [(str(p.relative_to(package)), p.stat().st_size, p.stat().st_mtime_ns)
              for p in sorted(package.rglob("*.py"))]
-    return json.dumps([__version__, stats])
+    libraries = []
+    for name in READS_WITH:
+        try:
+            libraries.append(f"{name}=={version(name)}")
+        except PackageNotFoundError:
+            libraries.append(f"{name} absent")
+    return json.dumps([__version__, stats, libraries])
 
 
 def file_digest(path: Path | str | None) -> str:

@@ -289,7 +289,7 @@ def analyze(
         try:
             text = render(linter.analyze_text(read_protocol(Path(name)), name))
         except (UserError, UnreadableFile) as error:
-            print(f"{name}: error: {error}", file=sys.stderr)
+            _say(f"{name}: error: {error}")
             failed = True
             continue
         if output is None:
@@ -323,7 +323,7 @@ def graph(
     """Draw the workflow: protocols as nodes, artifact handoffs as edges, broken ones dashed."""
     from protolint.parsing import parse_document
     from protolint.report.graph import FORMATS
-    from protolint.runner import Linter, UnreadableFile, collect_files, read_protocol
+    from protolint.runner import Linter, Problem, UnreadableFile, collect_files, read_protocol
     from protolint.workspace import Workspace
 
     _use_parser(parser)
@@ -333,14 +333,20 @@ def graph(
     except UserError as error:
         _fail(error)
     for problem in problems:
-        print(f"{problem.path}: error: {problem.message}", file=sys.stderr)
+        _say(str(problem))
     docs = []
     for path in files:
         try:
             docs.append(parse_document(read_protocol(path), str(path)))
         except UnreadableFile as error:
-            print(f"{path}: error: {error}", file=sys.stderr)
+            problems.append(Problem(str(path), str(error), error.line, error.column))
+            _say(str(problems[-1]))
+        except UserError as error:
+            problems.append(Problem(str(path), str(error)))
+            _say(str(problems[-1]))
     sys.stdout.write(FORMATS[output_format.value](Workspace.of(docs)))
+    if problems:  # a graph missing a protocol is not the workflow: say so in the exit code
+        raise typer.Exit(2)
 
 
 def _show_sections(paths: list[str]) -> None:
@@ -370,8 +376,8 @@ def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = Fals
             _say(str(notice))
     if run.skipped:
         names = ", ".join(run.skipped[:5]) + (f" and {len(run.skipped) - 5} more" if len(run.skipped) > 5 else "")
-        print(f"note: not checked, as no pack applies to them (no protocol title such as '# PROTOCOL 1: …'): "
-              f"{names}; name a file, or set `include`, to check it", file=sys.stderr)
+        _say(f"note: not checked, as no pack applies to them (no protocol title such as '# PROTOCOL 1: …'): "
+             f"{names}; name a file, or set `include`, to check it")
     if on_stdout == "text":
         from protolint.report import text as text_report
         from protolint.report.printer import printer
@@ -470,6 +476,8 @@ def cycle(
         root = Path(project_root).resolve() if project_root else None
         if not to_stdout:
             ensure_writable(target, force)  # before the first round, not after the regenerator's minutes
+        if report:
+            ensure_writable(Path(report), force=True)  # a report is ours to replace
         with nullcontext() if to_stdout else OutputLock(target, f"protolint cycle {form}"):
             console.line(f"cycle  {form} → {target}  profile {chosen}, pack {PROFILES[chosen].pack}")
             outcome = run_cycle(loaded, PROFILES[chosen].pack, draft, action=action, max_rounds=max_rounds,

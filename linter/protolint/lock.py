@@ -68,7 +68,10 @@ class OutputLock:
 
 
 def _try_lock(handle) -> bool:
-    import fcntl
+    try:
+        import fcntl
+    except ImportError:  # not a POSIX system
+        raise UserError("cycle needs a POSIX system (Linux, macOS) to lock its output") from None
 
     try:
         fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -56,15 +56,15 @@ def ensure_writable(path: str | Path, force: bool = False) -> None:
     network drives); a file protolint did not write is refused unless `force`."""
     path = Path(path)
     if path.is_dir():
-        raise UserError(f"{path}: is a directory; give a file name with -o")
+        raise UserError(f"{path}: is a directory; give a file name")
     if path.exists() and not force:
         recorded = read_state(path.parent).get(path.name)
         try:
             current = digest(path.read_bytes())
         except OSError as error:
             raise OverwriteRefused(f"{path}: cannot read the existing file: {error.strerror or error}") from None
-        if current != recorded:
-            _refuse_unless_ours(path, b"", recorded)
+        if current != recorded:  # whatever the final draft will be, this file is not ours to replace
+            _refuse_unless_ours(path, None, recorded)
     if path.exists() and not os.access(path, os.W_OK):
         raise UserError(f"{path}: cannot write: the file is read-only")
     try:
@@ -75,12 +75,12 @@ def ensure_writable(path: str | Path, force: bool = False) -> None:
         raise UserError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
-def _refuse_unless_ours(path: Path, data: bytes, recorded: str | None) -> None:
+def _refuse_unless_ours(path: Path, data: bytes | None, recorded: str | None) -> None:
     try:
         current = digest(path.read_bytes())
     except OSError as error:
         raise OverwriteRefused(f"{path}: cannot read the existing file: {error.strerror or error}") from None
-    if current in (recorded, digest(data)):
+    if current == recorded or data is not None and current == digest(data):
         return
     if recorded is None:
         reason = "it exists and protolint did not write it (no record in " + STATE_FILE + ")"

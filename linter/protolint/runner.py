@@ -147,6 +147,7 @@ class Linter:
         self.cache = cache
         """Where results are remembered between runs (see cache.py); None: every file is checked."""
         self._pack_digests: dict[tuple[str, ...] | None, tuple[str, ...]] = {}
+        self._file_digests: dict[str, str] = {}
         self.workspace = workspace
         """Read the files of a run together and add the cross-protocol rules (`--workspace`;
         `workspace: true` in the configuration of the paths named does the same)."""
@@ -356,14 +357,22 @@ class Linter:
     def _cache_key(self, path: Path, text: str, settings: Settings) -> str | None:
         if self.cache is None:
             return None
-        from protolint.cache import file_digest
         from protolint.parsing import parser_in_use
 
         form = settings.form or (self._configured(settings).form if settings.packs else None)
         chosen = repr((settings.packs, settings.enable, settings.disable, str(form), str(settings.project_root),
                        self.report_unused_suppressions, str(self.baseline.path) if self.baseline else None))
-        return self.cache.key(str(path), text, chosen, parser_in_use(), *self._packs_digest(settings), file_digest(form),
-                              file_digest(self.baseline.path if self.baseline else None))
+        return self.cache.key(str(path), text, chosen, parser_in_use(), *self._packs_digest(settings),
+                              self._digest(form), self._digest(self.baseline.path if self.baseline else None))
+
+    def _digest(self, path: Path | str | None) -> str:
+        """A form's or baseline's digest, read once per run, not once per file."""
+        from protolint.cache import file_digest
+
+        key = str(path)
+        if key not in self._file_digests:
+            self._file_digests[key] = file_digest(path)
+        return self._file_digests[key]
 
     def _packs_digest(self, settings: Settings) -> tuple[str, ...]:
         """Digests of every pack file that may apply: the shipped rules (packs and

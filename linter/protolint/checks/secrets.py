@@ -10,9 +10,9 @@ the part the pattern marks as public (a named group `shown`, such as the
 
 from __future__ import annotations
 
-import re
 
 from protolint.checks import Hit, Scope, check, locate
+from protolint.regex import Pattern
 
 
 @check("secrets", parameters={
@@ -24,7 +24,7 @@ from protolint.checks import Hit, Scope, check, locate
 }, required=("secrets",))
 def secrets(scope: Scope, params: dict) -> list[Hit]:
     """Each match of a secret's pattern that holds no placeholder, masked."""
-    placeholders: list[re.Pattern[str]] = params.get("placeholders", [])
+    placeholders: list[Pattern] = params.get("placeholders", [])
     hits: list[Hit] = []
     for node in scope.nodes:
         for name, pattern in params["secrets"].items():
@@ -36,7 +36,7 @@ def secrets(scope: Scope, params: dict) -> list[Hit]:
     return sorted(hits, key=lambda h: (h.line, h.column))
 
 
-def masked(match: re.Match[str]) -> str:
+def masked(match) -> str:
     """`ghp_…(40 chars)`: the public part, never the secret."""
     shown = match.groupdict().get("shown") or ""
     return f"{shown}…({len(match.group(0))} chars)"
