@@ -89,6 +89,13 @@ def test_diff_says_would_fix_and_refuses_fix_with_diff_or_unsafe_fixes_alone(tmp
     assert target.read_bytes() == UNFENCED.read_bytes()
 
 
+def test_diff_names_a_path_it_could_not_read_and_exits_2(tmp_path):
+    target = fixable(tmp_path)
+    done = protolint("check", "--diff", "--form", FORM, target, tmp_path / "missing.md")
+    assert done.returncode == 2 and done.stdout.startswith("---")  # the diff of the rest is still shown
+    assert f"{tmp_path / 'missing.md'}: error: no such file or directory" in done.stderr
+
+
 # ---------------------------------------------------------------- what the OS refuses
 
 @pytest.fixture

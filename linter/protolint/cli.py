@@ -236,9 +236,11 @@ def check(
                         cache=None if no_cache else ResultCache(Path.cwd()))
         refused = []
         if fix or diff:
-            changed, refused = _apply_fixes(linter, paths, write=fix, unsafe=unsafe_fixes)
+            changed, refused, unread = _apply_fixes(linter, paths, write=fix, unsafe=unsafe_fixes)
             if diff:
-                raise typer.Exit(1 if changed else 0)
+                for problem in unread:
+                    _say(str(problem))
+                raise typer.Exit(2 if any(p.fails_run for p in unread) else 1 if changed else 0)
         run = linter.run(paths, jobs=jobs or default_jobs())
         run.problems.extend(refused)
     except UserError as error:
@@ -399,12 +401,13 @@ def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = Fals
             _fail(f"{summary_file}: cannot append the step summary: {error.strerror or error}")
 
 
-def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> tuple[bool, list]:
+def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> tuple[bool, list, list]:
     """Fix each file or print its diff; say what was done and what was not.
-    Whether anything changed, and the files that could not be written."""
+    Whether anything changed, the files that could not be written, and the
+    paths that could not be read."""
     from protolint.fixing import fix_files
-    changed, refused = False, []
-    for fixed in fix_files(linter, paths, write, unsafe):
+    changed, refused, unread = False, [], []
+    for fixed in fix_files(linter, paths, write, unsafe, unread):
         for line in fixed.messages(written=write):
             _say(line)
         changed = changed or fixed.report.changed
@@ -412,7 +415,7 @@ def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> tuple[b
             refused.append(fixed.refused)
         if not write:
             sys.stdout.write(fixed.diff())
-    return changed, refused
+    return changed, refused, unread
 
 
 @app.command()

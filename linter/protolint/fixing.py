@@ -66,15 +66,23 @@ class FileFix:
                                             f"a/{self.path}", f"b/{self.path}"))
 
 
-def fix_files(linter: Linter, paths: list[str], write: bool, unsafe: bool) -> Iterator[FileFix]:
+def fix_files(linter: Linter, paths: list[str], write: bool, unsafe: bool,
+              problems: list[Problem]) -> Iterator[FileFix]:
     """Each readable file of `paths` with its fixes, written back when `write`.
-    Unreadable files are skipped: the check that follows reports them."""
-    files, _, _ = collect_files(paths, linter.configuration, linter.is_protocol)
+    The paths that could not be read are added to `problems` as the walk and
+    the reading meet them (after --fix, the check reports them again; after
+    --diff, they are the run's only report of them)."""
+    files, found, _ = collect_files(paths, linter.configuration, linter.is_protocol)
+    problems.extend(found)
     for path in files:
         try:
             text = read_protocol(path)
             stored = StoredForm.of(path.read_bytes())
-        except (UnreadableFile, OSError):
+        except UnreadableFile as error:
+            problems.append(Problem(str(path), str(error), error.line, error.column, error.refused))
+            continue
+        except OSError as error:
+            problems.append(Problem(str(path), f"cannot read: {error.strerror or error}", fails_run=True))
             continue
         doc = parse_document(text, str(path))
         settings = linter.settings_for(str(path))
