@@ -104,11 +104,12 @@ def locate(node: Node, offset: int) -> tuple[int, int]:
     return node.line + index, offset - starts[index] + 1
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=4)
 def _line_starts(text: str) -> list[int]:
     """Offsets where the text's lines start, found once per text: a rule that
     matches thousands of times in one big section locates each match by a
-    search, not by reading the text up to it again."""
+    search, not by reading the text up to it again.  A few texts are kept (the
+    rules of one section run one after another): each may be a whole file."""
     return [0, *(match.end() for match in _NEWLINE.finditer(text))]
 
 
