@@ -97,21 +97,30 @@ def parser_in_use() -> str:
     return _chosen
 
 
+def front_matter_end(lines: list[str]) -> int:
+    """The index of the first line after a leading `---` block (YAML front
+    matter or a banner), or 0 when there is none."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for end in range(1, min(len(lines), _FRONT_MATTER_LIMIT)):
+        if lines[end].strip() in ("---", "..."):
+            return end + 1
+    return 0
+
+
 def _split_front_matter(lines: list[str]) -> str | None:
     """Blank a leading `---` block (YAML front matter or a banner) in place.
 
     Left in, the closing `---` under a banner line would make that line a
     setext heading, and YAML keys would read as prose.
     """
-    if not lines or lines[0].strip() != "---":
+    end = front_matter_end(lines)
+    if not end:
         return None
-    for end in range(1, min(len(lines), _FRONT_MATTER_LIMIT)):
-        if lines[end].strip() in ("---", "..."):
-            header = "\n".join(lines[1:end])
-            for i in range(end + 1):
-                lines[i] = ""
-            return header
-    return None
+    header = "\n".join(lines[1:end - 1])
+    for i in range(end):
+        lines[i] = ""
+    return header
 
 
 def _inline_text(token: Token) -> str:

@@ -21,7 +21,7 @@ from protolint.config import COMMAND_LINE, DEFAULT, Configuration, Settings, nam
 from protolint.engine import Inputs, Result, check_document
 from protolint.errors import ConfigError, PackError, UserError
 from protolint.packs import PackLoader, RulePack, combine
-from protolint.parsing import DocumentTooDeep, parse_document
+from protolint.parsing import DocumentTooDeep, front_matter_end, parse_document
 
 if TYPE_CHECKING:
     from protolint.baseline import Baseline
@@ -443,8 +443,9 @@ def _title(head: str, path: str) -> str | None:
     then costs next to nothing beside the check); only when that holds no title
     (a setext title, a `#` line inside a fence) is the whole head parsed."""
     lines = head.split("\n")
-    first = next((i for i, line in enumerate(lines) if line.lstrip(" ").startswith("#")), None)
-    if first is not None and first + 1 < len(lines) and lines[0].strip() != "---":  # front matter may hold '#'s
+    start = front_matter_end(lines)  # front matter may hold '#' lines; the parse blanks it
+    first = next((i for i in range(start, len(lines)) if lines[i].lstrip(" ").startswith("#")), None)
+    if first is not None and first + 1 < len(lines):
         doc = parse_document("\n".join(lines[:first + 1]), path)
         if doc.title is not None:
             return doc.title.title
