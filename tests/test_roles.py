@@ -163,9 +163,10 @@ def test_a_pack_extends_the_role_vocabulary(tmp_path):
     assert "core-L2-quality-gates" in shipped  # the shipped vocabulary alone does not know "Exit Checks"
 
 
-def test_one_pattern_for_all_roles_reads_every_section_as_the_roles_in_turn_do(monkeypatch):
-    """The combined pattern is a shortcut: on every real protocol and fixture,
-    each section gets the role that trying the roles one by one gives."""
+def test_all_roles_matched_at_once_read_every_section_as_the_roles_in_turn_do(monkeypatch):
+    """Matching every role's titles at once is a shortcut: on every real
+    protocol and fixture, each section gets the role that trying the roles one
+    by one gives."""
     from protolint import roles
     from protolint.parsing import parse_document
 
@@ -178,6 +179,10 @@ def test_one_pattern_for_all_roles_reads_every_section_as_the_roles_in_turn_do(m
     combined = read_all()
 
     def one_by_one(self, section, top, above):
-        return next((role.name for role in self.roles if self._fits(role, section, top, above)), None)
+        for role in self.roles:
+            pattern = role.labels if section.label_only else role.titles
+            if pattern is not None and pattern.fullmatch(section.canonical) and self._stands(role, section, top, above):
+                return role.name
+        return None
     monkeypatch.setattr(roles.Vocabulary, "_role_of", one_by_one)
     assert read_all() == combined

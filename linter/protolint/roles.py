@@ -17,7 +17,7 @@ from importlib import resources
 from pathlib import Path
 
 from protolint.document import CodeBlock, Document, Section, canonical_title
-from protolint.regex import Pattern, compile_pattern
+from protolint.regex import FullMatchSet, Pattern, compile_pattern
 from protolint.validation import parse_yaml, read_yaml_text
 
 
@@ -56,11 +56,13 @@ class Vocabulary:
     roles: tuple[Role, ...]
     specs: dict = field(default_factory=dict, compare=False)
     """The roles as written, so a pack can extend them."""
-    any_title: Pattern | None = field(default=None, compare=False)
-    any_label: Pattern | None = field(default=None, compare=False)
-    """Every role's titles (labels) in one pattern, a named group per role, in
-    the roles' order: one match tells the first role a title fits, where a
-    match per role cost a dozen calls for every heading."""
+    title_set: FullMatchSet | None = field(default=None, compare=False)
+    label_set: FullMatchSet | None = field(default=None, compare=False)
+    """Every role's titles (labels) matched at once: which roles a title fits, in
+    one pass, where a match per role cost a dozen calls for every heading."""
+    titled: tuple[Role, ...] = field(default=(), compare=False)
+    labelled: tuple[Role, ...] = field(default=(), compare=False)
+    """The roles in `title_set` (`label_set`), in order: its indices name them."""
 
     @property
     def names(self) -> list[str]:
@@ -87,28 +89,25 @@ class Vocabulary:
             parents.append(section)
 
     def _role_of(self, section: Section, top: bool, above: set[str]) -> str | None:
-        combined = self.any_label if section.label_only else self.any_title
-        if combined is not None:
-            match = combined.fullmatch(section.canonical)
-            if match is None:
-                return None  # no role's titles fit
-            groups = match.groupdict()
-            first = next(role for index, role in enumerate(self.roles) if groups.get(f"role{index}") is not None)
-            if self._fits(first, section, top, above):
-                return first.name
-        for role in self.roles:  # the first fitting title is ruled out here: try them in turn
-            if self._fits(role, section, top, above):
+        """The first role, in order, whose titles (labels) fit the section and
+        that stands where it may."""
+        matches, members = ((self.label_set, self.labelled) if section.label_only
+                             else (self.title_set, self.titled))
+        if matches is None:
+            return None
+        for index in matches.matching(section.canonical):
+            role = members[index]
+            if self._stands(role, section, top, above):
                 return role.name
         return None
 
     @staticmethod
-    def _fits(role: Role, section: Section, top: bool, above: set[str]) -> bool:
+    def _stands(role: Role, section: Section, top: bool, above: set[str]) -> bool:
+        """Whether a role whose titles fit may stand here: at the top level if it
+        must, not under a role that rules it out, not a title it excludes."""
         if role.top and not top or section.pseudo and not role.pseudo:
             return False
         if role.not_under & above:
-            return False
-        pattern = role.labels if section.label_only else role.titles
-        if pattern is None or not pattern.fullmatch(section.canonical):
             return False
         return section.label_only or role.not_titles is None or not role.not_titles.fullmatch(section.canonical)
 
@@ -180,14 +179,14 @@ def compile_vocabulary(data: dict) -> Vocabulary:
             not_titles=_alternatives(spec.get("not_titles")),
         ))
     specs = dict(data.get("roles") or {})
-    return Vocabulary(tuple(roles), specs, _combined([spec.get("titles") for spec in specs.values()]),
-                      _combined([spec.get("labels") for spec in specs.values()]))
+    titled = tuple(role for role, spec in zip(roles, specs.values()) if spec.get("titles"))
+    labelled = tuple(role for role, spec in zip(roles, specs.values()) if spec.get("labels"))
+    return Vocabulary(tuple(roles), specs, _set(specs, "titles"), _set(specs, "labels"), titled, labelled)
 
 
-def _combined(per_role: list[list[str] | None]) -> Pattern | None:
-    groups = [f"(?P<role{index}>{'|'.join(f'(?:{p})' for p in patterns)})"
-              for index, patterns in enumerate(per_role) if patterns]
-    return compile_pattern("|".join(groups)) if groups else None
+def _set(specs: dict, key: str) -> FullMatchSet | None:
+    patterns = ["|".join(f"(?:{p})" for p in spec[key]) for spec in specs.values() if spec.get(key)]
+    return FullMatchSet(patterns) if patterns else None
 
 
 @lru_cache(maxsize=1)
