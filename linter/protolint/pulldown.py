@@ -30,7 +30,7 @@ _PAIRS = {"Strong": "strong", "Emphasis": "em", "Link": "link"}
 _ATX_OPENING = re.compile(rb" {0,3}#{1,6}(?=[ \t]|$)")
 _CLOSING_HASHES = re.compile(rb"(?:^|[ \t])(#+[ \t]*)$")
 _BLANK = re.compile(rb"[ \t\n]*")
-_BLANK_BYTES = (b" ", b"\t", b"\n")
+_BLANK_CODES = frozenset(b" \t\n")
 
 
 class Token:
@@ -99,10 +99,12 @@ class _Reader:
 
     def map(self, span: dict) -> list[int]:
         start, end = span["start"], span["end"]
+        source = self.source
         # a block nested after a tab can start at the newline before it
-        if self.source[start:start + 1] in _BLANK_BYTES:
-            start = min(_BLANK.match(self.source, start).end(), max(end - 1, start))
-        return [self.line(start), self.line(max(end - 1, start)) + 1]
+        if start < len(source) and source[start] in _BLANK_CODES:
+            start = min(_BLANK.match(source, start).end(), max(end - 1, start))
+        starts = self.starts
+        return [bisect_right(starts, start) - 1, bisect_right(starts, max(end - 1, start))]
 
     def read(self) -> list[Token]:
         for event, span in _MARKDOWN.events_with_range(self.text, merge_text=True):
@@ -137,8 +139,9 @@ class _Reader:
                     token.map[1] = last - 1
         return self.out
 
-    def push(self, type: str, tag: str = "", map: list[int] | None = None, **fields) -> Token:
-        token = Token(type, tag, map, self.level, **fields)
+    def push(self, type: str, tag: str = "", map: list[int] | None = None, content: str = "",
+             children: list[Token] | None = None) -> Token:
+        token = Token(type, tag, map, self.level, content, "", children)
         self.out.append(token)
         return token
 
@@ -158,13 +161,15 @@ class _Reader:
             self.start_inline(name, span)
         elif name == "Paragraph":
             self.close_synthetic()
-            self.push("paragraph_open", "p", self.map(span))
-            self.inline = _Inline(self.map(span))
+            place = self.map(span)
+            self.push("paragraph_open", "p", place)
+            self.inline = _Inline(list(place))
         elif name == "Heading":
             self.close_synthetic()
             level = tag["Heading"]["level"][1]
-            self.push("heading_open", f"h{level}", self.map(span))
-            self.inline = _Inline(self.map(span))
+            place = self.map(span)
+            self.push("heading_open", f"h{level}", place)
+            self.inline = _Inline(list(place))
         elif name == "List":
             ordered = tag["List"] is not None
             self.lists.append("ol" if ordered else "ul")
