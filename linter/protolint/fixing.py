@@ -15,7 +15,7 @@ from pathlib import Path
 from protolint.atomic import atomic_write
 from protolint.fix import FixReport, fix_text
 from protolint.parsing import parse_document
-from protolint.runner import Linter, Problem, UnreadableFile, collect_files, read_protocol
+from protolint.runner import Linter, Problem, UnreadableFile, collect_files, protocol_text, read_protocol_bytes
 
 BOM = b"\xef\xbb\xbf"
 
@@ -76,13 +76,10 @@ def fix_files(linter: Linter, paths: list[str], write: bool, unsafe: bool,
     problems.extend(found)
     for path in files:
         try:
-            text = read_protocol(path)
-            stored = StoredForm.of(path.read_bytes())
+            data = read_protocol_bytes(path)  # read once: the text and how it is stored agree
+            text, stored = protocol_text(data), StoredForm.of(data)
         except UnreadableFile as error:
             problems.append(Problem(str(path), str(error), error.line, error.column, error.refused))
-            continue
-        except OSError as error:
-            problems.append(Problem(str(path), f"cannot read: {error.strerror or error}", fails_run=True))
             continue
         doc = parse_document(text, str(path))
         settings = linter.settings_for(str(path))

@@ -110,14 +110,25 @@ def collect_files(paths: list[str], configuration: Configuration | None = None,
 
 def read_protocol(path: Path) -> str:
     """The text of a protocol, or UnreadableFile saying exactly why not."""
+    return protocol_text(read_protocol_bytes(path))
+
+
+def read_protocol_bytes(path: Path) -> bytes:
+    """A protocol file's bytes as stored (`--fix` writes them back in the same
+    form), or UnreadableFile when the system will not give them."""
     try:
         size = path.stat().st_size
         if size > MAX_BYTES:
             raise UnreadableFile(f"file is {size / 1024 / 1024:.1f} MB; protocols are read up to "
                                  f"{MAX_BYTES // 1024 // 1024} MB")
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
         raise UnreadableFile(f"cannot read: {error.strerror or error}", refused=True) from None
+
+
+def protocol_text(data: bytes) -> str:
+    """A protocol's bytes as text with \n line endings and no BOM, or
+    UnreadableFile when they are no protocol's text."""
     if not data.strip():
         raise UnreadableFile("empty file: nothing to check")
     if b"\x00" in data[:8192]:
