@@ -64,7 +64,7 @@ def test_a_path_that_could_not_be_checked_fails_the_run_after_the_others(tmp_pat
 def test_text_summary_lists_unreadable_files(tmp_path):
     (tmp_path / "empty.md").write_text("   \n", encoding="utf-8")
     result = protolint(GOOD, tmp_path / "empty.md")
-    assert "1 could not be read: " in result.stdout and "empty.md" in result.stdout
+    assert "1 not checked: " in result.stdout and "empty.md" in result.stdout
 
 
 def test_bom_and_crlf_are_ordinary_input(tmp_path):

@@ -77,7 +77,7 @@ def render(run: Run, out: Printer, show_suppressed: bool = False, quiet: bool = 
         if baselined:
             summary += f"; {baselined} finding(s) baselined"
         if run.problems:
-            summary += f"; {len(run.problems)} could not be read: " + ", ".join(p.path for p in run.problems)
+            summary += f"; {len(run.problems)} not checked: " + ", ".join(p.path for p in run.problems)
         out.line(summary)
     for failure in failures(run):
         out.line((str(failure), "bold red"))
