@@ -11,6 +11,7 @@ import sys
 import pytest
 
 import protolint.runner as runner
+import protolint.workers as workers
 from conftest import FIXTURES, PROTOCOLS, ROOT, protolint
 from protolint.cache import DIRECTORY, ResultCache
 from protolint.report.json import render
@@ -128,7 +129,7 @@ def test_workers_report_what_a_serial_run_reports_in_the_same_order(tmp_path):
     (tmp_path / "2-latin1.md").write_bytes(b"# Caf\xe9\n")
     serial = Linter().run(named(tmp_path), jobs=1)
     parallel = Linter().run(named(tmp_path), jobs=2)
-    assert len(parallel.results) >= runner.PARALLEL_FROM
+    assert len(parallel.results) >= workers.PARALLEL_FROM
     assert report(parallel) == report(serial)
     assert [p.path for p in parallel.problems] == [str(tmp_path / "1-empty.md"), str(tmp_path / "2-latin1.md")]
     assert rule_ids(parallel) == rule_ids(serial)
@@ -138,7 +139,7 @@ def test_a_user_error_in_a_worker_surfaces_as_in_a_serial_run(tmp_path):
     from protolint.config import Configuration
     from protolint.errors import UserError
 
-    for index in range(runner.PARALLEL_FROM):
+    for index in range(workers.PARALLEL_FROM):
         shutil.copy(SAMPLES[0], tmp_path / f"{index:02d}.md")
     (tmp_path / "protolint.yaml").write_text("disable: [core-L9-nothing]\n")
     errors = []

@@ -230,7 +230,7 @@ def check(
     try:
         from protolint.baseline import Baseline
         from protolint.cache import ResultCache
-        from protolint.runner import default_jobs
+        from protolint.workers import default_jobs
         linter = Linter(configuration=configuration, baseline=Baseline.load(baseline) if baseline else None,
                         report_unused_suppressions=report_unused_suppressions, workspace=workspace,
                         cache=None if no_cache else ResultCache(Path.cwd()))

@@ -9,8 +9,6 @@ place, what is wrong) and the other files are still checked.
 from __future__ import annotations
 
 import difflib
-import itertools
-import os
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -319,7 +317,9 @@ class Linter:
         if self.workspace or bool(paths) and all(self.configuration.for_file(p).workspace for p in paths):
             self._run_together(files, run)
             return run
-        checked = self._in_workers(files, jobs) if jobs > 1 and len(files) >= PARALLEL_FROM \
+        from protolint import workers
+
+        checked = workers.check_files(self, files, jobs) if jobs > 1 and len(files) >= workers.PARALLEL_FROM \
             else (self._check_file(path)[0] for path in files)
         for path, outcome in zip(files, checked):  # one file at a time: memory stays flat
             if isinstance(outcome, Problem):
@@ -405,39 +405,6 @@ class Linter:
         return not any((settings.project_root is not None and rule.kind.needs_project_root)
                        or rule.kind.name not in builtin for rule in result.rules)
 
-    def _in_workers(self, files: list[Path], jobs: int):
-        """Each file's outcome, in order, checked by `jobs` forked workers that
-        inherit this Linter (packs compiled once, before the fork).  Results
-        travel as cache entries, without their rules, which come back from the
-        packs here.  A file whose check raised a user error is checked again
-        here, so the error surfaces exactly as in a serial run."""
-        from collections import deque
-        from concurrent.futures import ProcessPoolExecutor
-        from multiprocessing import get_context
-
-        from protolint import cache
-
-        global _WORKER
-        _WORKER = self
-        size = max(1, min(32, len(files) // (jobs * 4)))
-        chunks = iter([files[i:i + size] for i in range(0, len(files), size)])
-        with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
-            pending = deque(pool.submit(_check_in_worker, chunk) for chunk in itertools.islice(chunks, 2 * jobs))
-            while pending:
-                done = pending.popleft().result()
-                following = next(chunks, None)
-                if following:
-                    pending.append(pool.submit(_check_in_worker, following))
-                for path, (kind, payload) in done:
-                    if kind == "problem":
-                        yield payload
-                    elif kind == "error":
-                        yield self._check_file(path)[0]
-                    else:
-                        settings = self.settings_for(str(path))
-                        rules = self.packs_for(str(path), payload["title"], settings).rules
-                        yield cache.result_of(payload, rules)
-
     @staticmethod
     def _texts(files: list[Path], run: Run):
         """Each file's text, in order; an unreadable one becomes a problem of the run."""
@@ -462,38 +429,6 @@ def _title(head: str, path: str) -> str | None:
             return doc.title.title
     doc = parse_document(head, path)
     return doc.title.title if doc.title else None
-
-
-PARALLEL_FROM = 16
-"""Fewer files are checked in process: starting workers would cost more than it saves."""
-
-_WORKER: Linter | None = None
-"""The Linter a forked worker inherited."""
-
-
-def _check_in_worker(paths: list[Path]) -> list[tuple[Path, tuple[str, object]]]:
-    from protolint import cache
-
-    done = []
-    for path in paths:
-        try:
-            outcome, title = _WORKER._check_file(path)
-        except UserError as error:
-            done.append((path, ("error", str(error))))
-            continue
-        if isinstance(outcome, Problem):
-            done.append((path, ("problem", outcome)))
-        else:
-            done.append((path, ("result", cache.entry_of(outcome, title))))
-    return done
-
-
-def default_jobs() -> int:
-    """The cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def _at_setting(settings: Settings, key: str, problem: str) -> UserError:
