@@ -17,6 +17,7 @@ import typer
 
 from protolint import __version__
 from protolint.errors import UserError, did_you_mean
+from protolint.report import FORMATS
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode=None,
                   help="Lint AI workflow protocols (Markdown) against YAML rule packs, "
@@ -26,12 +27,7 @@ app.add_typer(rules_app, name="rules")
 
 
 
-class Format(str, Enum):
-    text = "text"
-    json = "json"
-    github = "github"
-    sarif = "sarif"
-    junit = "junit"
+Format = Enum("Format", {name: name for name in FORMATS}, type=str)
 
 
 class SettingsFormat(str, Enum):
@@ -383,7 +379,7 @@ def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = Fals
     if on_stdout == "text":
         from protolint.report import text as text_report
         from protolint.report.printer import printer
-        text_report.render(run, printer(), show_suppressed=show_suppressed, quiet=quiet)
+        text_report.print_report(run, printer(), show_suppressed=show_suppressed, quiet=quiet)
     else:
         sys.stdout.write(report.render(run, on_stdout, show_suppressed))
     if output:

@@ -91,7 +91,8 @@ def _verdict_line(result: Result) -> str:
     return escape_data(line)
 
 
-def render(run: Run) -> str:
+def render(run: Run, show_suppressed: bool = False) -> str:
+    """Annotations; a suppressed finding is never annotated, asked or not."""
     wanted = Counter(COMMAND[f.severity] for r in run.results for f in r.findings)
     wanted["error"] += len(run.problems)
     wanted["warning"] += sum(len(r.notices) for r in run.results)

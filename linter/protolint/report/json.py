@@ -42,7 +42,8 @@ def result_to_dict(result: Result) -> dict:
     }
 
 
-def render(run: Run) -> str:
+def render(run: Run, show_suppressed: bool = False) -> str:
+    """The JSON report; suppressed findings are always in it (`suppressed`)."""
     reasons = failures(run)
     severities = Counter(f.severity for r in run.results for f in r.findings)
     document = {

@@ -104,7 +104,8 @@ def _problem_suite(problem: Problem) -> ET.Element:
     return suite
 
 
-def render(run: Run) -> str:
+def render(run: Run, show_suppressed: bool = False) -> str:
+    """Test suites; a suppressed finding is no failure, asked or not."""
     root = ET.Element("testsuites", name="protolint")
     suites = [_suite(r) for r in run.results] + [_problem_suite(p) for p in run.problems]
     root.extend(suites)

@@ -56,7 +56,7 @@ def _verdict(result: Result) -> list[Segment]:
     return [(word, "bold green" if result.passed else "bold red"), (rest, None)]
 
 
-def render(run: Run, out: Printer, show_suppressed: bool = False, quiet: bool = False) -> None:
+def print_report(run: Run, out: Printer, show_suppressed: bool = False, quiet: bool = False) -> None:
     for result in run.results:
         for finding in result.findings:
             out.line(*finding_line(finding))
@@ -83,8 +83,8 @@ def render(run: Run, out: Printer, show_suppressed: bool = False, quiet: bool = 
         out.line((str(failure), "bold red"))
 
 
-def render_plain(run: Run, show_suppressed: bool = False, quiet: bool = False) -> str:
+def render(run: Run, show_suppressed: bool = False) -> str:
     """The same report without colour, for a file."""
     buffer = io.StringIO()
-    render(run, PlainPrinter(buffer), show_suppressed, quiet)
+    print_report(run, PlainPrinter(buffer), show_suppressed)
     return buffer.getvalue()
