@@ -59,12 +59,8 @@ def ensure_writable(path: str | Path, force: bool = False) -> None:
         raise UserError(f"{path}: is a directory; give a file name")
     if path.exists() and not force:
         recorded = read_state(path.parent).get(path.name)
-        try:
-            current = digest(path.read_bytes())
-        except OSError as error:
-            raise OverwriteRefused(f"{path}: cannot read the existing file: {error.strerror or error}") from None
-        if current != recorded:  # whatever the final draft will be, this file is not ours to replace
-            _refuse_unless_ours(path, None, recorded)
+        if _current_digest(path) != recorded:  # whatever the final draft will be, it is not ours to replace
+            raise _not_ours(path, recorded)
     if path.exists() and not os.access(path, os.W_OK):
         raise UserError(f"{path}: cannot write: the file is read-only")
     try:
@@ -75,19 +71,25 @@ def ensure_writable(path: str | Path, force: bool = False) -> None:
         raise UserError(f"{path}: cannot write: {error.strerror or error}") from None
 
 
-def _refuse_unless_ours(path: Path, data: bytes | None, recorded: str | None) -> None:
+def _refuse_unless_ours(path: Path, data: bytes, recorded: str | None) -> None:
+    if _current_digest(path) not in (recorded, digest(data)):
+        raise _not_ours(path, recorded)
+
+
+def _current_digest(path: Path) -> str:
     try:
-        current = digest(path.read_bytes())
+        return digest(path.read_bytes())
     except OSError as error:
         raise OverwriteRefused(f"{path}: cannot read the existing file: {error.strerror or error}") from None
-    if current == recorded or data is not None and current == digest(data):
-        return
+
+
+def _not_ours(path: Path, recorded: str | None) -> OverwriteRefused:
     if recorded is None:
         reason = "it exists and protolint did not write it (no record in " + STATE_FILE + ")"
     else:
         reason = "it was changed since protolint last wrote it"
-    raise OverwriteRefused(f"{path}: not overwriting: {reason}; use --force to replace it, "
-                           f"or -o to write elsewhere")
+    return OverwriteRefused(f"{path}: not overwriting: {reason}; use --force to replace it, "
+                            f"or -o to write elsewhere")
 
 
 def read_state(directory: Path) -> dict[str, str]:

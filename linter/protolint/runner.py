@@ -157,6 +157,7 @@ class Linter:
         """Where results are remembered between runs (see cache.py); None: every file is checked."""
         self._pack_digests: dict[tuple[str, ...] | None, tuple[str, ...]] = {}
         self._file_digests: dict[str, str] = {}
+        self._settings: dict[str, Settings] = {}
         self.workspace = workspace
         """Read the files of a run together and add the cross-protocol rules (`--workspace`;
         `workspace: true` in the configuration of the paths named does the same)."""
@@ -205,8 +206,11 @@ class Linter:
 
     def settings_for(self, path: str) -> Settings:
         """Everything configured for this file: packs, rule selection, form,
-        project_root, fail_on, min_score, and where each came from."""
-        return self.configuration.for_file(path)
+        project_root, fail_on, min_score, and where each came from (worked out
+        once per path: the walk, the check and the exit code each ask)."""
+        if path not in self._settings:
+            self._settings[path] = self.configuration.for_file(path)
+        return self._settings[path]
 
     def packs_for(self, path: str, title: str | None, settings: Settings | None = None) -> RulePack:
         """The packs in effect for a file, the trust rules always beside them
