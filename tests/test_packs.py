@@ -127,3 +127,31 @@ def test_extends_cycle_names_the_chain(tmp_path):
 def test_unknown_pack_name_lists_choices():
     with pytest.raises(PackError, match="shipped packs: blueprint, core, form, protocol-11-release-execution"):
         PackLoader().load("cor")
+
+
+def test_a_packs_scope_is_where_the_compiled_pack_applies():
+    scoped, compiled = PackLoader(), PackLoader()
+    for name in shipped_pack_names():
+        scope, pack = scoped.scope(name), compiled.load(name)
+        assert (scope.name, scope.files, scope.lineage) == (pack.name, pack.files, pack.lineage)
+        assert (scope.title.pattern if scope.title else None) == (pack.title.pattern if pack.title else None)
+        for title in ("PROTOCOL 3: Project Brief Creation", "Release Management Workflow", None):
+            assert scope.applies_to("docs/x.md", title) == pack.applies_to("docs/x.md", title)
+
+
+def test_a_check_compiles_only_the_packs_that_apply_to_its_files(tmp_path):
+    from protolint.runner import Linter
+
+    protocol = tmp_path / "p.md"
+    protocol.write_text("# PROTOCOL 3: Brief\n\n## 1. ROLE\n\nYou are a writer.\n", encoding="utf-8")
+    linter = Linter()
+    linter.run([str(protocol)])
+    compiled = {pack.name for pack in linter.loader._compiled.values()}
+    assert compiled == {"core", "trust"}  # not the protocol-11, blueprint, form or workspace packs
+
+
+def test_an_extends_cycle_is_named_when_only_the_scope_is_read(tmp_path):
+    (tmp_path / "a.yaml").write_text("pack: a\nextends: [./b.yaml]\nrules: []\n", encoding="utf-8")
+    (tmp_path / "b.yaml").write_text("pack: b\nextends: [./a.yaml]\nrules: []\n", encoding="utf-8")
+    with pytest.raises(PackError, match="extends cycle"):
+        PackLoader().scope(str(tmp_path / "a.yaml"))

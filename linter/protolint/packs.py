@@ -113,10 +113,29 @@ class RulePack:
     extends) adds to the shipped vocabulary; None: the shipped one."""
 
     def applies_to(self, path: str, title: str | None) -> bool:
-        name = Path(path).name
-        if any(fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(path, glob) for glob in self.files):
-            return True
-        return bool(self.title and title and self.title.search(title))
+        return _applies(self.files, self.title, path, title)
+
+
+@dataclass(frozen=True, slots=True)
+class PackScope:
+    """Which files a pack applies to, read without compiling its rules: a run
+    compiles only the packs some file it checks needs (a one-file check
+    compiles one or two of the shipped packs, not all of them)."""
+
+    name: str
+    files: tuple[str, ...]
+    title: Pattern | None
+    lineage: tuple[str, ...]
+
+    def applies_to(self, path: str, title: str | None) -> bool:
+        return _applies(self.files, self.title, path, title)
+
+
+def _applies(files: tuple[str, ...], pattern: Pattern | None, path: str, title: str | None) -> bool:
+    name = Path(path).name
+    if any(fnmatch.fnmatch(name, glob) or fnmatch.fnmatch(path, glob) for glob in files):
+        return True
+    return bool(pattern and title and pattern.search(title))
 
 
 def combine(packs: list[RulePack]) -> RulePack:
@@ -163,6 +182,9 @@ class PackLoader:
         self.kinds = load_builtin_checks()
         self._builtin = frozenset(self.kinds)
         self._compiled: dict[Path, RulePack] = {}
+        self._scopes: dict[Path, PackScope] = {}
+        self._unread: dict[Path, tuple[dict, LineIndex]] = {}
+        """Packs whose scope was read, their rules not yet compiled."""
         self._extends: dict[Path, tuple[Path, ...]] = {}
         self._verify_shipped = verify_shipped
         self._shipped_dir = shipped_packs_dir().resolve()
@@ -201,6 +223,27 @@ class PackLoader:
     def load_all(self) -> list[RulePack]:
         return [self.load(name) for name in shipped_pack_names()]
 
+    def scope(self, reference: str, chain: tuple[Path, ...] = ()) -> PackScope:
+        """Where a pack applies, from its file and those it extends, its rules
+        left uncompiled until `load`."""
+        path = self.resolve(reference)
+        if path in chain:
+            self.load(reference)  # the extends cycle, said as loading says it
+        if path in self._compiled:
+            pack = self._compiled[path]
+            return PackScope(pack.name, pack.files, pack.title, pack.lineage)
+        if path not in self._scopes:
+            data, lines = self._unread[path] = self._read(path)
+            parents = [self.scope(str(self.resolve(parent, path.parent)), chain + (path,))
+                       for parent in data.get("extends", [])]
+            applies = data.get("applies_to", {})
+            title = applies.get("title")
+            self._scopes[path] = PackScope(
+                name=data["pack"], files=tuple(applies.get("files", [])),
+                title=self._regex(title, str(path), lines.get(("applies_to", "title")), None) if title else None,
+                lineage=(data["pack"],) + tuple(n for p in parents for n in p.lineage))
+        return self._scopes[path]
+
     def with_trust(self, pack: RulePack) -> RulePack:
         """The pack with the trust rules beside its own, under its own name:
         whatever packs run, what a reviewer cannot see is checked too."""
@@ -215,7 +258,7 @@ class PackLoader:
             raise PackError(str(chain[-1]), f"extends cycle: {cycle}")
         if path in self._compiled:
             return self._compiled[path]
-        data, lines = self._read(path)
+        data, lines = self._unread.pop(path, None) or self._read(path)
         source = str(path)
         parents = []
         for position, reference in enumerate(data.get("extends", [])):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 from protolint.config import COMMAND_LINE, DEFAULT, Configuration, Settings, names_rule, shown_path
 from protolint.engine import Inputs, Result, check_document
 from protolint.errors import ConfigError, PackError, UserError
-from protolint.packs import PackLoader, RulePack, combine
+from protolint.packs import PackLoader, PackScope, RulePack, combine, shipped_pack_names
 from protolint.parsing import DocumentTooDeep, front_matter_end, parse_document
 
 if TYPE_CHECKING:
@@ -166,6 +166,7 @@ class Linter:
         self.configuration = configuration or Configuration(isolated=True, overrides={
             "packs": pack_refs, "form": form, "project_root": project_root})
         self._shipped: list[RulePack] | None = None
+        self._scopes: list[PackScope] | None = None
         self._combined: dict[tuple[str, ...], RulePack] = {}
         self._selected: dict[tuple, RulePack] = {}
         self._trusted: dict[tuple, RulePack] = {}
@@ -219,9 +220,10 @@ class Linter:
         if settings.packs:
             pack = self._configured(settings)
         else:
-            matching = [p for p in self._shipped_packs() if p.applies_to(path, title)]
+            matching = [p for p in self._shipped_scopes() if p.applies_to(path, title)]
             matching = [p for p in matching if not any(p.name in q.lineage[1:] for q in matching)]  # extended
-            pack = combine(matching) if matching else self.loader.load(FALLBACK_PACK)
+            pack = combine([self.loader.load(p.name) for p in matching]) if matching \
+                else self.loader.load(FALLBACK_PACK)
         key = (pack.name, pack.source, tuple(rule.id for rule in pack.rules))
         if key not in self._trusted:
             self._trusted[key] = self.loader.with_trust(pack)
@@ -242,7 +244,7 @@ class Linter:
         title (a README or CHANGELOG is no protocol).  A file that cannot be
         read is taken, so the check names it rather than the walk losing it."""
         settings = self.settings_for(str(path))
-        packs = [self.loader.load(reference) for reference in settings.packs or ()] + self._shipped_packs()
+        packs = [self.loader.load(reference) for reference in settings.packs or ()] + self._shipped_scopes()
         if any(pack.applies_to(str(path), None) for pack in packs):
             return True
         try:
@@ -256,6 +258,11 @@ class Linter:
             return True  # the check names it
 
         return title is not None and any(pack.applies_to(str(path), title) for pack in packs)
+
+    def _shipped_scopes(self) -> list[PackScope]:
+        if self._scopes is None:
+            self._scopes = [self.loader.scope(name) for name in shipped_pack_names()]
+        return self._scopes
 
     def _shipped_packs(self) -> list[RulePack]:
         if self._shipped is None:
