@@ -127,3 +127,17 @@ def test_lone_carriage_returns_are_line_breaks_for_the_api_too():
     doc = parse_document(text)
     assert [(s.title, s.line) for s in doc.sections] == [("AI ROLE", 2)]
     assert Linter(["core"]).check_text(text, "x.md").findings  # judged, no IndexError
+
+
+def test_rules_that_select_alike_share_one_selection_per_document():
+    from protolint.selectors import compile_selector
+
+    doc = parse_document("# PROTOCOL 1: X\n\n## STEPS\n\n- Gate: one\n- two\n", "p.md")
+    items = {"select": "items", "section": "STEPS"}
+    first, again = compile_selector(dict(items)), compile_selector(dict(items))
+    gates = compile_selector({**items, "where": "Gate"})
+    assert first.resolve(doc) is again.resolve(doc)
+    assert [n.label for n in gates.resolve(doc).nodes] == ["- Gate: one"]
+    assert [n.label for n in first.resolve(doc).nodes] == ["- Gate: one", "- two"]
+    other = parse_document("# PROTOCOL 1: X\n\n## STEPS\n\n- three\n", "q.md")
+    assert [n.label for n in first.resolve(other).nodes] == ["- three"]

@@ -195,6 +195,9 @@ class Document:
     """Each HTML comment as the parser found it (none quoted in code), its text
     the source lines it spans with everything outside the comment blanked to
     spaces, so a column inside it is its column in the file."""
+    selected: dict = field(default_factory=dict, compare=False, repr=False)
+    """What each selector picked here, worked out once: many rules read the same
+    sections, and the whole document with its examples blanked is large."""
 
     def sections_in_role(self, roles: set[str] | frozenset[str], outermost: bool = True) -> list[Section]:
         """Sections read as one of `roles`; with `outermost`, not those nested

@@ -97,6 +97,15 @@ class Selector:
         )
 
     def resolve(self, doc: Document) -> Scope:
+        """What this selector picks in `doc`; rules that select alike share it."""
+        key = (self.names, self.shown_name, self.pattern and self.pattern.pattern, self.level, self.select,
+               self.where and self.where.pattern, self.roles, self.exclude, self.prose)
+        scope = doc.selected.get(key)
+        if scope is None:
+            scope = doc.selected[key] = self._resolve(doc)
+        return scope
+
+    def _resolve(self, doc: Document) -> Scope:
         fallback_line = doc.title.line if doc.title else 1
         if self.select == "title":
             title = doc.title
