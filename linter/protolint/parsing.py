@@ -405,7 +405,7 @@ class _DocumentBuilder:
         for tok in tokens:
             if tok.type == "html_block":
                 self.add_directives(tok.content, tok.map[0] + 1)
-            elif tok.type == "inline" and tok.map:
+            elif tok.type == "inline" and tok.map and "<" in tok.content:
                 line = tok.map[0] + 1
                 for child in tok.children or []:
                     if child.type in ("softbreak", "hardbreak"):
@@ -441,6 +441,8 @@ class _DocumentBuilder:
         return Node(line, end_line, "\n".join(spanned))
 
     def collect_bold(self, tok: Token) -> None:
+        if "**" not in tok.content and "__" not in tok.content:
+            return  # no strong emphasis without its delimiters in the source
         line = tok.map[0] + 1 if tok.map else 0
         inside: list[str] | None = None
         for child in tok.children or []:
