@@ -40,7 +40,8 @@ if TYPE_CHECKING:
 
 _MARKER = re.compile(r"\[(" + "|".join(MARKER_NAMES) + r")\]")
 _CHECKBOX = re.compile(r"^\[( |x|X)\]\s")
-_RULE_LINE = re.compile(r"^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
+# blank (in a block quote: only its markers) or a thematic break: no text of the span above
+_TRAILER = re.compile(r"^[ \t>]*$|^\s*(?:-{3,}|\*{3,}|_{3,})\s*$")
 _SECTION_NUMBER = re.compile(r"^\s*(\d+[A-Za-z]?(?:\.\d+)*)\.?(?=\s)")
 _FRONT_MATTER_LIMIT = 60  # a banner or YAML header longer than this is not a header
 _COMMENT = re.compile(r"<!--(.*?)-->", re.DOTALL)
@@ -262,9 +263,10 @@ class _DocumentBuilder:
         return "\n".join(self.lines[start - 1:end])
 
     def trimmed_end(self, start: int, end: int) -> int:
-        """Last line of a span, ignoring trailing blank lines and `---` rules."""
-        while end > start and (not self.lines[end - 1].strip()
-                               or _RULE_LINE.match(self.lines[end - 1])):
+        """Last line of a span, ignoring trailing blank lines (`>` alone is a
+        blank line of a quote) and `---` rules.  Parsers disagree on whether a
+        span takes the blank lines below it; no reader does."""
+        while end > start and _TRAILER.match(self.lines[end - 1]):
             end -= 1
         return end
 
