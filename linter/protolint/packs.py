@@ -27,8 +27,9 @@ from protolint.parameters import ParameterError, compile_parameters, compile_val
 from protolint.regex import Pattern, PatternError, compile_pattern
 from protolint.roles import Vocabulary, shipped_rules_dir, shipped_vocabulary
 from protolint.selectors import Selector, Union, compile_selector
-from protolint.validation import (LineIndex, first_error, line_for,
-                                   line_index, parse_yaml, read_yaml_text, yaml_error_place)
+from protolint.userfiles import Unreadable, read_user_text
+from protolint.validation import (MAX_YAML_CHARS, LineIndex, first_error, line_for,
+                                   line_index, parse_yaml, yaml_error_place)
 
 DEFAULT_LAYERS = {
     "L1": ("System-Level Decisions", 1.0),
@@ -249,9 +250,9 @@ class PackLoader:
     def _read(self, path: Path) -> tuple[dict, LineIndex]:
         source = str(path)
         try:
-            text = read_yaml_text(path)
-        except (OSError, UnicodeDecodeError) as error:
-            raise PackError(source, f"cannot read pack: {error}") from None
+            text = read_user_text(path, "pack", MAX_YAML_CHARS)
+        except Unreadable as error:
+            raise PackError(source, error.problem, error.line) from None
         try:
             node, data = parse_yaml(text)
         except yaml.YAMLError as error:
