@@ -392,8 +392,9 @@ class PackLoader:
                 params = compile_parameters(kind, spec)
             elif self._verified(source):
                 self._check_templates(spec, source, line, rule_id)
-                for key in spec.keys() & {k for k, parameter in kind.parameters.items() if parameter.regex}:
-                    compile_value(kind, key, _as_written(spec[key]))
+                for key, parameter in kind.parameters.items():
+                    if parameter.regex and key in spec:
+                        compile_value(kind, key, _as_written(spec[key]))
         except ParameterError as error:
             raise PackError(source, error.problem, where(*error.at), rule_id) from None
         for key in ("pattern", "lines"):  # a fix's patterns fail at load, not when fixing

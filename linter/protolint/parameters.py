@@ -75,7 +75,7 @@ class Choice(Parameter):
         super().__init__({"enum": list(values)}, description)
 
 
-def _pattern(pattern: str, at: tuple) -> Any:
+def _pattern(pattern: str, at: tuple) -> Pattern:
     try:
         return compile_pattern(pattern)
     except PatternError as error:

@@ -2,8 +2,9 @@
 registered check kinds.
 
 The shipped file `schemas/pack.schema.json` is `build_pack_schema()`'s output
-for the built-in kinds, each rule's keys the typed parameters its kind declares (`make schema` writes it; a test keeps the two equal), so
-editors and the loader validate against the same vocabulary the engine runs.
+for the built-in kinds, a rule's keys being the typed parameters its kind
+declares (`make schema` writes it; a test keeps the two equal), so editors and
+the loader validate against the same vocabulary the engine runs.
 When a pack uses a plugin's kind, the loader generates the schema again with
 that kind in it; the shipped file never names plugins.  The configuration
 schema is written by hand: it is the one source of the config vocabulary.
