@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
-
 import pytest
 
 from protolint.checks import load_builtin_checks
+from protolint.parameters import compile_parameters
 from protolint.parsing import parse_document
 from protolint.selectors import compile_selector
 
@@ -44,12 +43,7 @@ You are a **Release Manager**. **[CRITICAL] Never skip approval.**
 
 def run(kind: str, selector, **params):
     doc = parse_document(DOC, "p.md")
-    compiled = {k: (re.compile(v) if k in ("pattern", "extract") else
-                    [re.compile(x) for x in v] if k == "patterns" else
-                    compile_selector(v) if k == "target" else v)
-                for k, v in params.items()}
-    if KINDS[kind].prepare is not None:
-        compiled = KINDS[kind].prepare(compiled)
+    compiled = compile_parameters(KINDS[kind], params)
     return list(KINDS[kind].function(compile_selector(selector).resolve(doc), compiled))
 
 

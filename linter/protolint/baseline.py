@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING
 
 from protolint.atomic import write_text_atomic
 from protolint.errors import UserError
+from protolint.userfiles import Unreadable, read_user_text
 
 if TYPE_CHECKING:
     from protolint.document import Document
@@ -88,12 +89,10 @@ class Baseline:
     def load(cls, path: str | os.PathLike) -> Baseline:
         path = Path(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            raise BaselineError(path, "baseline not found (create it with --write-baseline)") from None
-        except (OSError, UnicodeDecodeError) as error:
-            raise BaselineError(path, f"cannot read baseline: {getattr(error, 'strerror', None) or error}") \
-                from None
+            text = read_user_text(path, "baseline", missing="baseline not found (create it with --write-baseline)")
+        except Unreadable as error:
+            place = f"{path}:{error.line}:{error.column}" if error.line else path
+            raise BaselineError(place, error.problem) from None
         try:
             data = json.loads(text)
         except json.JSONDecodeError as error:

@@ -7,7 +7,8 @@ expression is escaped, and its spaces match any run of whitespace, so the
 form's exact words are required but a line break between them is not an error.
 A needle that renders empty (a form field left blank) asks for nothing.
 
-Rendering and compiling happen once per distinct item, not per document.
+Rendering happens once per item and compiling once per distinct rendering
+(keyed by its frozen spec), not per document.
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ from typing import Any, Iterator
 
 import re2
 
-from protolint.checks import REGEX_PARAMETERS, CheckKind
+from protolint.checks import CheckKind
 from protolint.form import FormItem, parse_form_path, select
-from protolint.regex import compile_pattern
+from protolint.parameters import Selector as SelectorParameter
+from protolint.parameters import compile_parameters, freeze
 from protolint.selectors import Selector, Union, compile_selector
 
 SELECTOR_REGEX_KEYS = frozenset({"section_pattern", "where"})
@@ -109,52 +111,40 @@ def bind(spec: dict, kind: CheckKind, form_data: dict) -> Iterator[BoundCheck]:
         params = _bound_params(spec, kind, context)
         if params is None:
             continue
-        yield BoundCheck(item, params, _compiled_selector(repr(_render_selector(spec.get("in"), context))))
+        yield BoundCheck(item, params, _compiled_selector(_render_selector(spec.get("in"), context)))
 
 
 def _bound_params(spec: dict, kind: CheckKind, context: dict) -> dict[str, Any] | None:
-    params: dict[str, Any] = {}
-    for key in kind.parameters:
+    raw: dict[str, Any] = {}
+    for key, parameter in kind.parameters.items():
         if key not in spec:
             continue
-        if key == "target":
-            params[key] = _compiled_selector(repr(_render_selector(spec[key], context)))
+        if isinstance(parameter, SelectorParameter):
+            raw[key] = _render_selector(spec[key], context)
             continue
-        value = render_value(spec[key], context, key in REGEX_PARAMETERS)
+        value = render_value(spec[key], context, parameter.regex)
         if isinstance(value, list):
             value = [v for v in value if not (isinstance(v, str) and not v.strip())]
             if not value:
                 continue
         elif isinstance(value, str) and not value.strip():
             continue
-        params[key] = value
+        raw[key] = value
     needle_keys = set(kind.requires_one_of) | set(kind.required)
-    if needle_keys and not needle_keys & set(params):
+    if needle_keys and not needle_keys & set(raw):
         return None  # every needle rendered empty: the form asks for nothing here
-    return _compiled_params(kind.name, repr(sorted(params.items())), kind, params)
+    key = (kind.name, freeze(raw))
+    if key not in _PARAMS:
+        _PARAMS[key] = compile_parameters(kind, raw)
+    return _PARAMS[key]
 
 
-_PARAMS: dict[tuple[str, str], dict] = {}
+_PARAMS: dict[tuple, dict[str, Any]] = {}
+_SELECTORS: dict[Any, Selector | Union] = {}
 
 
-def _compiled_params(name: str, key: str, kind: CheckKind, params: dict) -> dict:
-    cached = _PARAMS.get((name, key))
-    if cached is None:
-        compiled = dict(params)
-        for param in REGEX_PARAMETERS & set(compiled):  # rendered strings, compiled here once
-            value = compiled[param]
-            if isinstance(value, list):
-                compiled[param] = [compile_pattern(v) for v in value]
-            elif isinstance(value, dict):
-                compiled[param] = {name: compile_pattern(v) for name, v in value.items()}
-            else:
-                compiled[param] = compile_pattern(value)
-        cached = kind.prepare(compiled) if kind.prepare else compiled
-        _PARAMS[(name, key)] = cached
-    return cached
-
-
-@cache
-def _compiled_selector(rendered: str) -> Selector | Union:
-    import ast
-    return compile_selector(ast.literal_eval(rendered))
+def _compiled_selector(rendered: Any) -> Selector | Union:
+    key = freeze(rendered)
+    if key not in _SELECTORS:
+        _SELECTORS[key] = compile_selector(rendered)
+    return _SELECTORS[key]

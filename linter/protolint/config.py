@@ -38,8 +38,9 @@ import yaml
 
 from protolint.errors import ConfigError, UserError
 from protolint.packs import is_pack_path
+from protolint.userfiles import Unreadable, read_user_text
 from protolint.validation import (MAX_YAML_CHARS, LineIndex, first_error, line_for,
-                                   line_index, parse_yaml, read_yaml_text, yaml_error_place)
+                                   line_index, parse_yaml, yaml_error_place)
 
 CONFIG_FILES = ("protolint.yaml", ".protolint.yaml", "pyproject.toml")
 DEFAULT_INCLUDE = ("*.md",)
@@ -234,11 +235,10 @@ def load_config(path: Path, required: bool) -> Settings | None:
     is None, or an error when the file was named on the command line."""
     shown = shown_path(path)
     try:
-        text = read_yaml_text(path)  # pyproject.toml too: a configuration is read up to the same limit
-    except FileNotFoundError:
-        raise ConfigError(shown, "no such configuration file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ConfigError(shown, f"cannot read configuration: {error}") from None
+        # pyproject.toml too: a configuration is read up to the same limit
+        text = read_user_text(path, "configuration", MAX_YAML_CHARS)
+    except Unreadable as error:
+        raise ConfigError(shown, error.problem, error.line) from None
     if path.suffix == ".toml":
         if len(text) > MAX_YAML_CHARS:
             raise ConfigError(shown, f"file is larger than {MAX_YAML_CHARS // 1024 // 1024} MB; "

@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import Callable
 
 from protolint.checks import Hit, Scope
-from protolint.checks.text import contains
 from protolint.document import Document, Node
 from protolint.engine import Inputs, Outcome, Result, check_rules, result_of
 from protolint.fix import FixReport, fix_text
@@ -316,7 +315,6 @@ def form_omissions(failing: list[Outcome], form: Form, fixes: FixReport) -> list
     items that fail it (`phases[2].steps[1].halt_condition`), so the person
     filling the form knows which entry to write."""
     found: list[Omission] = []
-    document = parse_document("\n", "form")  # checks take one; on form values they read the nodes
     for outcome in failing:
         rule = outcome.rule
         if rule.from_form is None or rule.form_bound:
@@ -324,11 +322,11 @@ def form_omissions(failing: list[Outcome], form: Form, fixes: FixReport) -> list
         source = rule.from_form
         items = list(select(form.data, parse_form_path(source.field)))
         values = [_value_node(item.value, position) for position, item in enumerate(items, 1)]
-        scope = Scope(document, values or [Node(1, 1, "")], f"the form's {_as_named(source.field, form)}", 1)
-        if source.expects is None:
+        scope = Scope(None, values or [Node(1, 1, "")], f"the form's {_as_named(source.field, form)}", 1)
+        if source.kind is None:
             hits = rule.kind.function(scope, rule.params)
         else:
-            hits = contains(scope, source.expects)
+            hits = source.kind.function(scope, source.expects)
         if values and source.expects is not None and source.expects.get("each"):
             found += [Omission(rule.id, _as_named(items[hit.line - 1].path, form),
                                _value_detail(values[hit.line - 1], hit)) for hit in hits]

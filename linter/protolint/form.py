@@ -24,7 +24,8 @@ from typing import Any, Iterator
 import yaml
 
 from protolint.errors import UserError
-from protolint.validation import line_for, line_index, parse_yaml, read_yaml_text, yaml_error_place
+from protolint.userfiles import Unreadable, read_user_text
+from protolint.validation import MAX_YAML_CHARS, line_for, line_index, parse_yaml, yaml_error_place
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "form.schema.json"
 
@@ -114,11 +115,9 @@ def form_schema() -> dict:
 def load_form(path: str | Path) -> Form:
     source = str(path)
     try:
-        text = read_yaml_text(Path(path), encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise FormError(source, [(None, "no such form file")]) from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise FormError(source, [(None, f"cannot read form: {error}")]) from None
+        text = read_user_text(Path(path), "form", MAX_YAML_CHARS)
+    except Unreadable as error:
+        raise FormError(source, [(error.line, error.problem)]) from None
     try:
         node, raw = parse_yaml(text)
     except yaml.YAMLError as error:

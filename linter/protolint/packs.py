@@ -20,15 +20,16 @@ from typing import Any
 import yaml
 
 from protolint.binding import is_form_bound
-from protolint.checks import REGEX_PARAMETERS, CheckKind, load_builtin_checks
-from protolint.checks.text import with_needles
+from protolint.checks import FORM_VALUES_KIND, CheckKind, load_builtin_checks
 from protolint.errors import PackError, PluginError, did_you_mean
 from protolint.form import parse_form_path
+from protolint.parameters import ParameterError, compile_parameters, compile_value
 from protolint.regex import Pattern, PatternError, compile_pattern
 from protolint.roles import Vocabulary, shipped_rules_dir, shipped_vocabulary
 from protolint.selectors import Selector, Union, compile_selector
-from protolint.validation import (LineIndex, first_error, line_for,
-                                   line_index, parse_yaml, read_yaml_text, yaml_error_place)
+from protolint.userfiles import Unreadable, read_user_text
+from protolint.validation import (MAX_YAML_CHARS, LineIndex, first_error, line_for,
+                                   line_index, parse_yaml, yaml_error_place)
 
 DEFAULT_LAYERS = {
     "L1": ("System-Level Decisions", 1.0),
@@ -59,9 +60,10 @@ class FormSource:
 
     field: str
     """Form path: `phases[*].quality_gate.gate_name`."""
+    kind: CheckKind | None = None
     expects: dict[str, Any] | None = None
-    """Parameters of a `contains` check run on the field's values in place of the
-    rule's own check: for rules that look for the protocol's wording (an
+    """Parameters of `kind` (FORM_VALUES_KIND) run on the field's values in place
+    of the rule's own check: for rules that look for the protocol's wording (an
     "Expected output" label) or at one item among many, which the form's values
     cannot be held to as they stand."""
 
@@ -291,9 +293,9 @@ class PackLoader:
     def _read(self, path: Path) -> tuple[dict, LineIndex]:
         source = str(path)
         try:
-            text = read_yaml_text(path)
-        except (OSError, UnicodeDecodeError) as error:
-            raise PackError(source, f"cannot read pack: {error}") from None
+            text = read_user_text(path, "pack", MAX_YAML_CHARS)
+        except Unreadable as error:
+            raise PackError(source, error.problem, error.line) from None
         try:
             node, data = parse_yaml(text)
         except yaml.YAMLError as error:
@@ -426,31 +428,26 @@ class PackLoader:
 
         if "for_each" in spec:
             self._form_path(spec["for_each"], source, where("for_each"), rule_id)
-        template = None
+        template = spec if is_form_bound(spec) else None
         params: dict[str, Any] = {}
-        if is_form_bound(spec):
-            template = spec
-            if self._verified(source):
+        try:
+            if template is None:
+                params = compile_parameters(kind, spec)
+            elif self._verified(source):
                 self._check_templates(spec, source, line, rule_id)
-                for key in REGEX_PARAMETERS & spec.keys():
-                    self._regexes(_as_written(spec[key]), source, where, (key,), rule_id)
-            kind_parameters: Any = ()
-        else:
-            kind_parameters = kind.parameters
-        for key in kind_parameters:
-            if key not in spec:
-                continue
-            value = spec[key]
-            if key in REGEX_PARAMETERS:
-                value = self._regexes(value, source, where, (key,), rule_id)
-            elif key == "target":
-                value = self._selector(value, source, where(key), rule_id)
-            params[key] = value
+                for key, parameter in kind.parameters.items():
+                    if parameter.regex and key in spec:
+                        compile_value(kind, key, _as_written(spec[key]))
+        except ParameterError as error:
+            raise PackError(source, error.problem, where(*error.at), rule_id) from None
         for key in ("pattern", "lines"):  # a fix's patterns fail at load, not when fixing
             if isinstance(spec.get("fix"), dict) and isinstance(spec["fix"].get(key), str):
                 self._regex(_as_written(spec["fix"][key]), source, where("fix", key), rule_id)
-        if kind.prepare is not None and template is None:
-            params = kind.prepare(params)
+        selector = self._selector(spec.get("in"), source, where("in"), rule_id)
+        try:
+            from_form = self._form_source(spec.get("from_form"), source, where, rule_id)
+        except ParameterError as error:
+            raise PackError(source, error.problem, where("from_form", *error.at), rule_id) from None
         return Rule(
             id=rule_id,
             layer=spec["layer"],
@@ -461,14 +458,14 @@ class PackLoader:
             message=spec["message"],
             kind=kind,
             params=params,
-            selector=self._selector(spec.get("in"), source, where("in"), rule_id),
+            selector=selector,
             pack=pack,
             source=source,
             line=line,
             rationale=spec.get("rationale", "").strip(),
             examples=spec.get("examples", {}),
             template=template,
-            from_form=self._form_source(spec.get("from_form"), source, where, rule_id),
+            from_form=from_form,
             fix=spec.get("fix"),
         )
 
@@ -488,10 +485,8 @@ class PackLoader:
             self._form_path(spec, source, where("from_form"), rule_id)
             return FormSource(spec)
         self._form_path(spec["field"], source, where("from_form", "field"), rule_id)
-        expects = {key: value for key, value in spec.items() if key != "field"}
-        for key in REGEX_PARAMETERS & expects.keys():
-            expects[key] = self._regexes(expects[key], source, where, ("from_form", key), rule_id)
-        return FormSource(spec["field"], with_needles(expects))
+        kind = self.kinds[FORM_VALUES_KIND]
+        return FormSource(spec["field"], kind, compile_parameters(kind, {k: v for k, v in spec.items() if k != "field"}))
 
     @staticmethod
     def _check_templates(spec: dict, source: str, line: int, rule_id: str) -> None:
@@ -519,16 +514,6 @@ class PackLoader:
             return compile_selector(spec)
         except PatternError as error:
             raise PackError(source, f"bad regular expression in selector: {error}", line, rule_id) from None
-
-    def _regexes(self, value: str | list[str] | dict[str, str], source: str, where: Callable[..., int],
-                 keys: tuple, rule_id: str) -> Pattern | list[Pattern] | dict[str, Pattern]:
-        """A regex parameter at `keys` compiled: one pattern, a list, or a mapping of
-        names to patterns (an error names its item's line)."""
-        if isinstance(value, list):
-            return [self._regex(v, source, where(*keys, i), rule_id) for i, v in enumerate(value)]
-        if isinstance(value, dict):
-            return {k: self._regex(v, source, where(*keys, k), rule_id) for k, v in value.items()}
-        return self._regex(value, source, where(*keys), rule_id)
 
     @staticmethod
     def _regex(pattern: str, source: str, line: int | None, rule_id: str | None) -> Pattern:

@@ -2,8 +2,9 @@
 registered check kinds.
 
 The shipped file `schemas/pack.schema.json` is `build_pack_schema()`'s output
-for the built-in kinds (`make schema` writes it; a test keeps the two equal), so
-editors and the loader validate against the same vocabulary the engine runs.
+for the built-in kinds, a rule's keys being the typed parameters its kind
+declares (`make schema` writes it; a test keeps the two equal), so editors and
+the loader validate against the same vocabulary the engine runs.
 When a pack uses a plugin's kind, the loader generates the schema again with
 that kind in it; the shipped file never names plugins.  The configuration
 schema is written by hand: it is the one source of the config vocabulary.
@@ -16,7 +17,7 @@ from importlib import resources
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from protolint.checks import CheckKind, load_builtin_checks
+from protolint.checks import FORM_VALUES_KIND, CheckKind, load_builtin_checks
 from protolint.selectors import SELECTOR_SCHEMA
 
 SCHEMA_ID = "https://protolint.dev/schemas/pack.schema.json"
@@ -78,28 +79,38 @@ FIX_SCHEMA: dict[str, Any] = {
 }
 
 
-def _form_source_schema(contains: CheckKind) -> dict[str, Any]:
-    return {
+def _form_source_schema(kind: CheckKind) -> dict[str, Any]:
+    schema: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
-        "required": ["field"],
-        "anyOf": [{"required": [p]} for p in contains.requires_one_of],
-        "description": "form path and a `contains` check its values must pass, in place of the "
+        "required": ["field", *kind.required],
+        "description": f"form path and a `{kind.name}` check its values must pass, in place of the "
                        "rule's own check (for rules that look for the protocol's wording)",
-        "properties": {"field": {"type": "string", "description": "form path"}, **contains.parameters},
+        "properties": {"field": {"type": "string", "description": "form path"}, **_parameters(kind)},
     }
+    if kind.requires_one_of:
+        schema["anyOf"] = [{"required": [p]} for p in kind.requires_one_of]
+    return schema
+
+
+def _parameters(kind: CheckKind) -> dict[str, Any]:
+    return {key: parameter.schema for key, parameter in kind.parameters.items()}
 
 
 def build_pack_schema(kinds: Mapping[str, CheckKind] | None = None) -> dict[str, Any]:
-    """The pack schema for these check kinds (default: the built-ins)."""
+    """The pack schema for these check kinds (default: the built-ins).  A kind
+    that reads more than the selected nodes cannot judge a form's values: its
+    rules take `from_form` only with a check of its own."""
     kinds = load_builtin_checks() if kinds is None else kinds
     branches = []
     for name in sorted(kinds):
         kind = kinds[name]
         then: dict[str, Any] = {
-            "properties": {**{k: True for k in RULE_PROPERTIES}, **kind.parameters},
+            "properties": {**{k: True for k in RULE_PROPERTIES}, **_parameters(kind)},
             "additionalProperties": False,
         }
+        if not kind.judges_values:  # the mapping's own check judges the values, never this kind
+            then["properties"]["from_form"] = {"$ref": "#/definitions/form_source"}
         if kind.required:
             then["required"] = list(kind.required)
         if kind.requires_one_of:
@@ -165,7 +176,7 @@ def build_pack_schema(kinds: Mapping[str, CheckKind] | None = None) -> dict[str,
             "rules": {"type": "array", "items": {"$ref": "#/definitions/rule"}},
         },
         "definitions": {"rule": rule, "selector": SELECTOR_SCHEMA, "fix": FIX_SCHEMA,
-                  "form_source": _form_source_schema(kinds["contains"])},
+                        "form_source": _form_source_schema(kinds[FORM_VALUES_KIND])},
     }
 
 

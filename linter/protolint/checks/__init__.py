@@ -3,7 +3,8 @@
 A rule in a pack names one kind (`check: contains`) and gives its parameters;
 the kind does the work.  A new checklist item is a YAML rule, never new Python.
 Each kind is one function `(scope, params) -> iterable of Hit`, registered
-with the JSON Schema of its parameters so packs are validated before they run.
+with its typed parameters (protolint.parameters): packs are validated against
+the schema they make before they run, and compiled by them once.
 """
 
 from __future__ import annotations
@@ -17,13 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from protolint.document import Document, Node
+from protolint.parameters import Parameter
 
 
 @dataclass(slots=True)
 class Scope:
     """What a rule's selector picked in one document."""
 
-    document: Document
+    document: Document | None
+    """None when the nodes are an input form's values, not a document's parts
+    (only kinds that do not `need_document` judge those)."""
     nodes: list[Node]
     description: str
     """For messages: "steps of section 'RELEASE EXECUTION WORKFLOW' (line 18)"."""
@@ -60,8 +64,7 @@ CheckFunction = Callable[[Scope, dict[str, Any]], Iterable[Hit]]
 class CheckKind:
     name: str
     function: CheckFunction
-    parameters: dict[str, Any]
-    """JSON Schema `properties` of the kind's parameters."""
+    parameters: dict[str, Parameter]
     required: tuple[str, ...] = ()
     requires_one_of: tuple[str, ...] = ()
     prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
@@ -71,20 +74,35 @@ class CheckKind:
     `sections`); other kinds are not run when their section is absent."""
     needs_project_root: bool = False
     needs_workspace: bool = False
+    needs_document: bool = False
+    """The kind reads the whole document, not only the selected nodes."""
+
+    @property
+    def judges_values(self) -> bool:
+        """It can judge an input form's values as well as a document's nodes
+        (a rule's `from_form`): it needs nothing but the nodes."""
+        return not (self.needs_document or self.needs_workspace or self.needs_project_root)
 
 
 REGISTRY: dict[str, CheckKind] = {}
 
-# Parameters under these names are regular expressions, compiled once at load.
-REGEX_PARAMETERS = frozenset({"pattern", "patterns", "extract", "secrets", "placeholders"})
+FORM_VALUES_KIND = "contains"
+"""The kind a rule's `from_form: {field: …, pattern: …}` runs on the form's
+values, with the parameters given there, in place of the rule's own check."""
 
 
-def check(name: str, parameters: dict[str, Any] | None = None, required: Iterable[str] = (),
+def check(name: str, parameters: dict[str, Parameter] | None = None, required: Iterable[str] = (),
           requires_one_of: Iterable[str] = (),
           prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None,
           reports_missing_sections: bool = False,
           needs_project_root: bool = False,
-          needs_workspace: bool = False) -> Callable[[CheckFunction], CheckFunction]:
+          needs_workspace: bool = False,
+          needs_document: bool = False) -> Callable[[CheckFunction], CheckFunction]:
+    untyped = [key for key, value in (parameters or {}).items() if not isinstance(value, Parameter)]
+    if untyped:
+        raise TypeError(f"check kind {name!r}: declare parameter(s) {', '.join(untyped)} with a type "
+                        f"from protolint.parameters (Regex, Number, Literal…)")
+
     def register(function: CheckFunction) -> CheckFunction:
         known = REGISTRY.get(name)
         if known and (known.function.__module__, known.function.__qualname__) != \
@@ -92,7 +110,7 @@ def check(name: str, parameters: dict[str, Any] | None = None, required: Iterabl
             raise ValueError(f"check kind {name!r} is already registered by {known.function.__module__}")
         REGISTRY[name] = CheckKind(name, function, parameters or {}, tuple(required),
                                    tuple(requires_one_of), prepare, reports_missing_sections,
-                                   needs_project_root, needs_workspace)
+                                   needs_project_root, needs_workspace, needs_document)
         return function
     return register
 

@@ -14,6 +14,7 @@ import re
 import unicodedata
 
 from protolint.checks import Hit, Scope, check, locate
+from protolint.parameters import Literal
 from protolint.regex import Pattern, compile_pattern
 
 _CODE_POINT = r"U\+(?:10|0?[0-9A-F])?[0-9A-F]{4}"
@@ -39,10 +40,10 @@ def _ranges(params: dict) -> dict:
 
 
 @check("characters", parameters={
-    "code_points": {"type": "array", "minItems": 1,
-                    "items": {"type": "string", "pattern": f"^{_CODE_POINT}(-{_CODE_POINT})?$"},
-                    "description": "code points (U+200B) and ranges (U+202A-U+202E) to report; "
-                                   "with `in: {select: source}` the file is read as written"},
+    "code_points": Literal({"type": "array", "minItems": 1,
+                            "items": {"type": "string", "pattern": f"^{_CODE_POINT}(-{_CODE_POINT})?$"}},
+                           "code points (U+200B) and ranges (U+202A-U+202E) to report; "
+                           "with `in: {select: source}` the file is read as written"),
 }, required=("code_points",), prepare=_ranges)
 def characters(scope: Scope, params: dict) -> list[Hit]:
     """Each run of the named code points, except where it is how an emoji is

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from protolint.checks import Hit, Scope, check
 from protolint.document import canonical_title
+from protolint.parameters import Flag, Literal, Number
 
 _NAMES = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
 
@@ -18,8 +19,7 @@ def present(scope: Scope, params: dict) -> list[Hit]:
     return []
 
 
-@check("count", parameters={"min": {"type": "integer", "minimum": 0},
-                            "max": {"type": "integer", "minimum": 0}},
+@check("count", parameters={"min": Number(minimum=0), "max": Number(minimum=0)},
        reports_missing_sections=True)
 def count(scope: Scope, params: dict) -> list[Hit]:
     """The number of selected nodes lies within [min, max]."""
@@ -35,10 +35,10 @@ def count(scope: Scope, params: dict) -> list[Hit]:
 
 
 @check("sections", parameters={
-    "required": {"type": "array", "items": _NAMES, "minItems": 1},
-    "ordered": {"type": "boolean"},
-    "level": {"type": "integer", "minimum": 1, "maximum": 6},
-}, required=["required"], reports_missing_sections=True)
+    "required": Literal({"type": "array", "items": _NAMES, "minItems": 1}),
+    "ordered": Flag(),
+    "level": Number(minimum=1, maximum=6),
+}, required=["required"], reports_missing_sections=True, needs_document=True)
 def sections(scope: Scope, params: dict) -> list[Hit]:
     """The named sections exist (each entry may list alternative titles) and,
     with `ordered`, appear in the given order.  Looks at the whole document."""

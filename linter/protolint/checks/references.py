@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from protolint.checks import Hit, Scope, check, locate
+from protolint.parameters import Choice, Flag, Literal, Number, Regex, Selector, Text
 
 # "Protocol 12", "Protocols 10, 04/09", "Protocols 12 and 05": a word, then numbers.
 _PROTOCOL_LIST = re.compile(
@@ -24,9 +25,11 @@ def protocol_numbers(text: str) -> set[int]:
 
 
 @check("protocol_refs", parameters={
-    "numbers": {"type": "array", "minItems": 1, "description": "each a number, or a list of alternatives",
-                "items": {"oneOf": [{"type": "integer", "minimum": 0},
-                                    {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 2}]}},
+    "numbers": Literal({"type": "array", "minItems": 1,
+                        "items": {"oneOf": [{"type": "integer", "minimum": 0},
+                                            {"type": "array", "items": {"type": "integer", "minimum": 0},
+                                             "minItems": 2}]}},
+                       "each a number, or a list of alternatives"),
 }, required=["numbers"])
 def protocol_refs(scope: Scope, params: dict) -> list[Hit]:
     """The selection refers to each listed protocol ("Protocol 12", "Protocols
@@ -45,10 +48,10 @@ def protocol_refs(scope: Scope, params: dict) -> list[Hit]:
 
 
 @check("path_prefix", parameters={
-    "prefix": {"type": "string", "minLength": 1},
-    "pattern": {"type": "string", "description": "what counts as a path (default: .artifacts/…)"},
-    "min": {"type": "integer", "minimum": 0, "description": "paths with the prefix required (default 1)"},
-    "all": {"type": "boolean", "description": "every path found must use the prefix"},
+    "prefix": Text(minLength=1),
+    "pattern": Regex("what counts as a path (default: .artifacts/…)"),
+    "min": Number("paths with the prefix required (default 1)", minimum=0),
+    "all": Flag("every path found must use the prefix"),
 }, required=["prefix"])
 def path_prefix(scope: Scope, params: dict) -> list[Hit]:
     """Evidence paths live under one storage root (`.artifacts/deployment/`)."""
@@ -71,12 +74,11 @@ def path_prefix(scope: Scope, params: dict) -> list[Hit]:
 
 
 @check("consistent_names", parameters={
-    "extract": {"type": "string", "description": "regex with one group: the names to carry over"},
-    "source": {"enum": ["label", "text"],
-               "description": "extract from each node's first line (default) or its whole text"},
-    "target": {"allOf": [{"$ref": "#/definitions/selector"}], "description": "where every extracted name must appear"},
-    "ignore_case": {"type": "boolean"},
-}, required=["extract", "target"])
+    "extract": Regex("regex with one group: the names to carry over"),
+    "source": Choice("label", "text", description="extract from each node's first line (default) or its whole text"),
+    "target": Selector("where every extracted name must appear"),
+    "ignore_case": Flag(),
+}, required=["extract", "target"], needs_document=True)
 def consistent_names(scope: Scope, params: dict) -> list[Hit]:
     """Names introduced in one place (gate names in QUALITY GATES) appear, spelled
     the same, in another (the workflow)."""
@@ -109,9 +111,8 @@ _SCRIPT = re.compile(r"(?<![\w./-])((?:[\w.-]+/)*[\w.-]+\.(?:py|sh|js|ts|rb|ps1)
 
 
 @check("files_exist", parameters={
-    "extract": {"type": "string",
-                "description": "regex whose first group (or whole match) is a path (default: script files)"},
-    "min": {"type": "integer", "minimum": 0, "description": "paths required in the selection (default 1)"},
+    "extract": Regex("regex whose first group (or whole match) is a path (default: script files)"),
+    "min": Number("paths required in the selection (default 1)", minimum=0),
 }, needs_project_root=True)
 def files_exist(scope: Scope, params: dict) -> list[Hit]:
     """Every file the selection names (a script in an automation command) exists

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 
 from protolint.checks import Hit, Scope, check, locate
+from protolint.parameters import RegexList, RegexMap
 from protolint.regex import Pattern
 
 
 @check("secrets", parameters={
-    "secrets": {"type": "object", "minProperties": 1, "additionalProperties": {"type": "string"},
-                "description": "what each kind of secret is called: its regular expression (a named "
-                               "group `shown` marks the part a message may print)"},
-    "placeholders": {"type": "array", "items": {"type": "string"},
-                     "description": "regular expressions: a match that contains one is a placeholder, not a secret"},
+    "secrets": RegexMap("what each kind of secret is called: its regular expression (a named "
+                        "group `shown` marks the part a message may print)"),
+    "placeholders": RegexList("regular expressions: a match that contains one is a placeholder, not a secret"),
 }, required=("secrets",))
 def secrets(scope: Scope, params: dict) -> list[Hit]:
     """Each match of a secret's pattern that holds no placeholder, masked."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from protolint.checks import Hit, Scope, check, locate
 from protolint.document import Section
+from protolint.parameters import Literal, Number, Regex
 
 
 @check("fenced", parameters={
-    "pattern": {"type": "string", "description": "lines that must only appear inside fenced code"},
-    "min_blocks": {"type": "integer", "minimum": 0,
-                   "description": "fenced blocks the selection must hold (default 1)"},
-})
+    "pattern": Regex("lines that must only appear inside fenced code"),
+    "min_blocks": Number("fenced blocks the selection must hold (default 1)", minimum=0),
+}, needs_document=True)
 def fenced(scope: Scope, params: dict) -> list[Hit]:
     """Templates and commands belong in fenced blocks, where an agent copies them
     verbatim.  Lines matching `pattern` outside a fence make one finding per
@@ -90,11 +90,11 @@ def _top_level(doc) -> list[Section]:
 
 
 @check("order", parameters={
-    "order": {**_ROLES, "description": "section roles in the order a reader expects them"},
-    "tolerate": {"type": "array", "items": {"type": "array", "items": {"type": "string"},
-                                            "minItems": 2, "maxItems": 2},
-                 "description": "[A, B]: B may come before A (a known variant, not a finding)"},
-}, required=["order"], reports_missing_sections=True)
+    "order": Literal(_ROLES, "section roles in the order a reader expects them"),
+    "tolerate": Literal({"type": "array", "items": {"type": "array", "items": {"type": "string"},
+                                                    "minItems": 2, "maxItems": 2}},
+                        "[A, B]: B may come before A (a known variant, not a finding)"),
+}, required=["order"], reports_missing_sections=True, needs_document=True)
 def order(scope: Scope, params: dict) -> list[Hit]:
     """Top-level sections keep the usual order of their roles.  Of the roles
     present (first copy of each), the longest run already in order stands; each
@@ -147,8 +147,8 @@ def _longest_increasing(ranks: list[int]) -> set[int]:
 
 
 @check("duplicates", parameters={
-    "roles": {**_ROLES, "description": "roles a protocol has once at the top level"},
-}, required=["roles"], reports_missing_sections=True)
+    "roles": Literal(_ROLES, "roles a protocol has once at the top level"),
+}, required=["roles"], reports_missing_sections=True, needs_document=True)
 def duplicates(scope: Scope, params: dict) -> list[Hit]:
     """A role twice at the top level, or a second STEP 1..N set, is usually
     merge damage: an agent meets two versions and follows either.  The finding
@@ -174,7 +174,7 @@ def duplicates(scope: Scope, params: dict) -> list[Hit]:
     return hits
 
 
-@check("fences", reports_missing_sections=True)
+@check("fences", reports_missing_sections=True, needs_document=True)
 def fences(scope: Scope, params: dict) -> list[Hit]:
     """A fence nested in another of the same kind closes it early, and an
     unclosed fence swallows the rest: what a renderer and an agent read is not

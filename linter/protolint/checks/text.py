@@ -8,16 +8,15 @@ import re2
 
 from protolint.checks import Hit, Scope, check, locate
 from protolint.document import Node
+from protolint.parameters import Flag, Regex, RegexList, Text, Texts
 from protolint.regex import Pattern, compile_pattern
 
 _TEXTS = {
-    "pattern": {"type": "string", "description": "regular expression"},
-    "patterns": {"type": "array", "items": {"type": "string"}, "minItems": 1,
-                 "description": "regular expressions, each must match"},
-    "text": {"type": "string", "description": "literal text"},
-    "texts": {"type": "array", "items": {"type": "string"}, "minItems": 1,
-              "description": "literal texts, each must appear"},
-    "ignore_case": {"type": "boolean"},
+    "pattern": Regex("regular expression"),
+    "patterns": RegexList("regular expressions, each must match"),
+    "text": Text("literal text"),
+    "texts": Texts("literal texts, each must appear"),
+    "ignore_case": Flag(),
 }
 
 
@@ -45,9 +44,8 @@ def _first_match(nodes: list[Node], pattern: Pattern) -> bool:
 
 @check("contains", parameters={
     **_TEXTS,
-    "each": {"type": "boolean", "description": "every selected node must contain it, not just one"},
-    "vacuous": {"type": "boolean",
-                "description": "with `each`, an empty selection passes (whether there are any nodes is another rule's job)"},
+    "each": Flag("every selected node must contain it, not just one"),
+    "vacuous": Flag("with `each`, an empty selection passes (whether there are any nodes is another rule's job)"),
 }, requires_one_of=("pattern", "patterns", "text", "texts"), prepare=with_needles)
 def contains(scope: Scope, params: dict) -> list[Hit]:
     """Each pattern/text appears in the selection (in every node with `each`)."""

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from protolint.checks import Hit, Scope, check
+from protolint.parameters import Choice, Flag
 from protolint.workspace import handoffs_of, normal_number, protocol_number, sort_key
 
 _EVIDENCE_DIR = re.compile(r"\.artifacts/protocol-([0-9]+[A-Za-z]?)/")
@@ -18,10 +19,9 @@ _READS = re.compile(r"(?i)\b(from|inputs?|upstream|prerequisites?|load\w*|read(s
 
 
 @check("workspace_refs", parameters={
-    "of": {"enum": ["inputs", "outputs", "handoffs"],
-           "description": "which claims: inputs from, outputs to, or handoffs to other protocols"},
-    "artifacts": {"type": "boolean",
-                  "description": "each artifact an input names must be named by the protocol it comes from"},
+    "of": Choice("inputs", "outputs", "handoffs",
+                 description="which claims: inputs from, outputs to, or handoffs to other protocols"),
+    "artifacts": Flag("each artifact an input names must be named by the protocol it comes from"),
 }, required=["of"], reports_missing_sections=True, needs_workspace=True)
 def workspace_refs(scope: Scope, params: dict) -> list[Hit]:
     """Every protocol the claims name exists in the workspace; with `artifacts`,
@@ -79,7 +79,7 @@ def workspace_order(scope: Scope, params: dict) -> list[Hit]:
     return hits
 
 
-@check("own_number", reports_missing_sections=True)
+@check("own_number", reports_missing_sections=True, needs_document=True)
 def own_number(scope: Scope, params: dict) -> list[Hit]:
     """Inside one protocol, the evidence it writes and its handoffs agree with its
     own number (a line that reads from another protocol is an input, not a

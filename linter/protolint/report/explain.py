@@ -60,7 +60,7 @@ def explain_rule(rule: Rule) -> str:
         parts.append(f"  for each  {rule.template['for_each']} (needs the input form)")
     if rule.from_form is not None:
         expects = rule.from_form.expects
-        how = (f"contains {json.dumps({k: _shown(v) for k, v in expects.items() if not k.startswith('_')}, ensure_ascii=False)}"
+        how = (f"{rule.from_form.kind.name} {json.dumps({k: _shown(v) for k, v in expects.items() if not k.startswith('_')}, ensure_ascii=False)}"
                if expects else "the rule's check")
         parts.append(f"  form      {rule.from_form.field}, checked with {how}: a failure it shares is a form omission")
     if rule.fix is not None:

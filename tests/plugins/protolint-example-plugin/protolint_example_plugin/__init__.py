@@ -4,11 +4,11 @@
 from __future__ import annotations
 
 from protolint.checks import Hit, Scope, check
+from protolint.parameters import Number
 
 
-@check("max_words", parameters={
-    "max": {"type": "integer", "minimum": 1, "description": "most words a selected node may have"},
-}, required=("max",))
+@check("max_words", parameters={"max": Number("most words a selected node may have", minimum=1)},
+       required=("max",))
 def max_words(scope: Scope, params: dict) -> list[Hit]:
     """Each selected node has at most `max` words; each longer one is a finding."""
     limit = params["max"]
