@@ -23,6 +23,7 @@ from protolint.binding import is_form_bound
 from protolint.checks import REGEX_PARAMETERS, CheckKind, load_builtin_checks
 from protolint.checks.text import with_needles
 from protolint.errors import PackError, PluginError, did_you_mean
+from protolint.fixes import load_fix_actions
 from protolint.form import parse_form_path
 from protolint.regex import Pattern, PatternError, compile_pattern
 from protolint.roles import Vocabulary, shipped_rules_dir, shipped_vocabulary
@@ -403,9 +404,11 @@ class PackLoader:
             elif key == "target":
                 value = self._selector(value, source, where(key), rule_id)
             params[key] = value
-        for key in ("pattern", "lines"):  # a fix's patterns fail at load, not when fixing
-            if isinstance(spec.get("fix"), dict) and isinstance(spec["fix"].get(key), str):
-                self._regex(_as_written(spec["fix"][key]), source, where("fix", key), rule_id)
+        fix = spec.get("fix")
+        action = load_fix_actions().get(fix.get("action")) if isinstance(fix, dict) else None
+        for key in action.patterns if action else ():  # a fix's patterns fail at load, not when fixing
+            if isinstance(fix.get(key), str):
+                self._regex(_as_written(fix[key]), source, where("fix", key), rule_id)
         if kind.prepare is not None and template is None:
             params = kind.prepare(params)
         return Rule(
