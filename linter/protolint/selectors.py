@@ -212,6 +212,11 @@ class Union:
     parts: tuple[Selector, ...]
 
     @property
+    def shown_name(self) -> str | None:
+        """How a message names the section the union looks in first."""
+        return self.parts[0].shown_name
+
+    @property
     def spec(self) -> list:
         return [p.spec for p in self.parts]
 

@@ -77,11 +77,7 @@ class Failing:
         for place in places:
             if place.scope.sections:
                 return place.scope.sections[0]
-        missing = next((place.scope for place in places if place.scope.missing), None)
-        if missing is not None:
-            raise Unavailable(f"no {missing.description} to insert into")
-        looked = places[0].scope.description if places else "the document"
-        raise Unavailable(f"no section to insert into: the rule looks at {looked}")
+        raise Unavailable(f"no section {self.outcome.rule.selector.shown_name or 'the document'!r} to insert into")
 
     def failed_places(self) -> list[Judged]:
         """Where the rule's check found something (or found its section missing)."""
