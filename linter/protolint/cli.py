@@ -398,17 +398,24 @@ def _publish(run, chosen: str, output: Path | None, show_suppressed: bool = Fals
 
 
 def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> tuple[bool, list, list]:
-    """Fix each file or print its diff; say what was done and what was not.
-    Whether anything changed, the files that could not be written, and the
-    paths that could not be read."""
-    from protolint.fixing import fix_files
+    """Write each file's fixes or print their diff; say what was done and what
+    was not.  Whether anything changed, the files that could not be written,
+    and the paths that could not be read."""
+    from protolint.runner import Problem
     changed, refused, unread = False, [], []
-    for fixed in fix_files(linter, paths, write, unsafe, unread):
+    for fixed in linter.fix(paths, unsafe=unsafe):
+        if isinstance(fixed, Problem):
+            unread.append(fixed)
+            continue
+        if write and fixed.changed:
+            try:
+                fixed.write()
+            except OSError as error:
+                refused.append(Problem(str(fixed.path), f"not fixed: cannot write: {error.strerror or error}",
+                                       fails_run=True))
         for line in fixed.messages(written=write):
             _say(line)
-        changed = changed or fixed.report.changed
-        if fixed.refused:
-            refused.append(fixed.refused)
+        changed = changed or fixed.changed
         if not write:
             sys.stdout.write(fixed.diff())
     return changed, refused, unread

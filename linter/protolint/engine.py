@@ -6,17 +6,21 @@ and scores, the report formats them.  Nothing here prints.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from protolint.baseline import fingerprints
+from protolint.binding import BoundCheck, bind
 from protolint.document import Document
 from protolint.packs import Rule, RulePack
 from protolint.suppressions import UNUSED_SUPPRESSION, Notice, Suppressions
 
 if TYPE_CHECKING:
     from protolint.baseline import Baseline
+    from protolint.checks import Hit, Scope
+    from protolint.form import FormItem
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -39,6 +43,18 @@ class Finding:
     """Sections whose absence this finding reports."""
 
 
+@dataclass(frozen=True, slots=True)
+class Judged:
+    """One place a rule's check looked and what it found there: a fixer edits
+    exactly here, not where a search of its own would land."""
+
+    scope: Scope
+    hits: tuple[Hit, ...]
+    """Empty when the check found nothing, or did not run for want of the scope's section."""
+    item: FormItem | None = None
+    """The form item a form-bound rule's check ran for (its fix renders with it)."""
+
+
 @dataclass(slots=True)
 class Outcome:
     """What one rule concluded about one document."""
@@ -50,6 +66,8 @@ class Outcome:
     skipped: str | None = None
     """Why the rule could not run at all (no form, no project root); it then
     neither passes nor fails and is left out of the score."""
+    judged: list[Judged] = field(default_factory=list)
+    """Every place the rule's check looked, in order (one per form item for a form-bound rule)."""
 
     @property
     def failed(self) -> bool:
@@ -175,15 +193,18 @@ def _run(rule: Rule, doc: Document, inputs: Inputs) -> Outcome:
     if rule.kind.needs_workspace and inputs.workspace is None:
         return Outcome(rule, skipped="needs the other protocols: check a directory with --workspace")
     outcome = Outcome(rule)
-    for label, params, selector in _checks(rule, inputs):
-        scope = selector.resolve(doc)
+    for bound in _checks(rule, inputs):
+        scope = bound.selector.resolve(doc)
         scope.project_root = inputs.project_root
         scope.workspace = inputs.workspace
         if scope.missing and not rule.kind.reports_missing_sections:
             outcome.blocked_by.extend(m for m in scope.missing if m not in outcome.blocked_by)
+            outcome.judged.append(Judged(scope, (), bound.item))
             continue
-        for hit in rule.kind.function(scope, params):
-            detail = "; ".join(part for part in (label, hit.detail) if part)
+        hits = tuple(rule.kind.function(scope, bound.params))
+        outcome.judged.append(Judged(scope, hits, bound.item))
+        for hit in hits:
+            detail = "; ".join(part for part in (bound.label, hit.detail) if part)
             message = f"{rule.message} ({detail})" if detail else rule.message
             outcome.findings.append(Finding(rule.id, rule.layer, rule.severity, message, doc.path,
                                             hit.line, hit.column, hit.end_line or hit.line,
@@ -192,12 +213,10 @@ def _run(rule: Rule, doc: Document, inputs: Inputs) -> Outcome:
     return outcome
 
 
-def _checks(rule: Rule, inputs: Inputs):
+def _checks(rule: Rule, inputs: Inputs) -> Iterable[BoundCheck]:
     if not rule.form_bound:
-        return [("", rule.params, rule.selector)]
-    from protolint.binding import bind
-    return [(bound.label, bound.params, bound.selector)
-            for bound in bind(rule.template, rule.kind, inputs.form)]
+        return [BoundCheck(None, rule.params, rule.selector)]
+    return bind(rule.template, rule.kind, inputs.form)
 
 
 def _report_unexplained_blocks(outcomes: list[Outcome], doc: Document) -> None:

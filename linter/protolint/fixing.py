@@ -1,21 +1,17 @@
-"""`--fix` and `--diff` on files: each file is mended in memory (fix.py), then
-written back as it was stored but for the fixes -- its line endings (CRLF
-stays CRLF) and its UTF-8 byte-order mark kept, through a symlink to the file
-it names -- or shown as a unified diff.  A file that cannot be written (read-only,
-in a read-only directory) is named with the reason and left as it was; the
-other files are still fixed, and the run then fails with exit 2."""
+"""A file's fixes as `--fix` and `--diff` use them (`Linter.fix` makes them):
+the text before and after, what was done, and how the file is stored, so the
+fixed text is written back as it was stored but for the fixes -- its line
+endings (CRLF stays CRLF) and its UTF-8 byte-order mark kept, through a
+symlink to the file it names -- or shown as a unified diff."""
 
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from protolint.atomic import atomic_write
-from protolint.fix import FixReport, fix_text
-from protolint.parsing import parse_document
-from protolint.runner import Linter, Problem, UnreadableFile, collect_files, protocol_text, read_protocol_bytes
+from protolint.fix import FixReport
 
 BOM = b"\xef\xbb\xbf"
 
@@ -48,8 +44,16 @@ class FileFix:
     path: Path
     before: str
     report: FixReport
-    refused: Problem | None = None
-    """Why the fixed text could not be written; None when written (or not asked to be)."""
+    """What was done, what could not be, and the text after (`report.text`)."""
+    stored: StoredForm
+
+    @property
+    def after(self) -> str:
+        return self.report.text
+
+    @property
+    def changed(self) -> bool:
+        return self.report.changed
 
     def messages(self, written: bool) -> list[str]:
         """What was (or, for --diff, would be) done to the file, and what could not be."""
@@ -62,34 +66,10 @@ class FileFix:
         return lines
 
     def diff(self) -> str:
-        return "".join(difflib.unified_diff(self.before.splitlines(True), self.report.text.splitlines(True),
+        return "".join(difflib.unified_diff(self.before.splitlines(True), self.after.splitlines(True),
                                             f"a/{self.path}", f"b/{self.path}"))
 
-
-def fix_files(linter: Linter, paths: list[str], write: bool, unsafe: bool,
-              problems: list[Problem]) -> Iterator[FileFix]:
-    """Each readable file of `paths` with its fixes, written back when `write`.
-    The paths that could not be read are added to `problems` as the walk and
-    the reading meet them (after --fix, the check reports them again; after
-    --diff, they are the run's only report of them)."""
-    files, found, _ = collect_files(paths, linter.configuration, linter.is_protocol)
-    problems.extend(found)
-    for path in files:
-        try:
-            data = read_protocol_bytes(path)  # read once: the text and how it is stored agree
-            text, stored = protocol_text(data), StoredForm.of(data)
-        except UnreadableFile as error:
-            problems.append(Problem(str(path), str(error), error.line, error.column, error.refused))
-            continue
-        doc = parse_document(text, str(path))
-        settings = linter.settings_for(str(path))
-        pack = linter.packs_for(str(path), doc.title.title if doc.title else None, settings)
-        report = fix_text(text, str(path), pack, linter.form_for(pack, settings),
-                          linter.project_root_for(settings), unsafe)
-        refused = None
-        if write and report.changed:
-            try:
-                atomic_write(path, stored.encode(report.text))
-            except OSError as error:
-                refused = Problem(str(path), f"not fixed: cannot write: {error.strerror or error}", fails_run=True)
-        yield FileFix(path, text, report, refused)
+    def write(self) -> None:
+        """The fixed text, in the file's stored form, replaces the file at once
+        (never half written); OSError when the system refuses."""
+        atomic_write(self.path, self.stored.encode(self.after))

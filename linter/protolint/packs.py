@@ -22,6 +22,7 @@ import yaml
 from protolint.binding import is_form_bound
 from protolint.checks import FORM_VALUES_KIND, CheckKind, load_builtin_checks
 from protolint.errors import PackError, PluginError, did_you_mean
+from protolint.fixes import load_fix_actions
 from protolint.form import parse_form_path
 from protolint.parameters import ParameterError, compile_parameters, compile_value
 from protolint.regex import Pattern, PatternError, compile_pattern
@@ -440,9 +441,11 @@ class PackLoader:
                         compile_value(kind, key, _as_written(spec[key]))
         except ParameterError as error:
             raise PackError(source, error.problem, where(*error.at), rule_id) from None
-        for key in ("pattern", "lines"):  # a fix's patterns fail at load, not when fixing
-            if isinstance(spec.get("fix"), dict) and isinstance(spec["fix"].get(key), str):
-                self._regex(_as_written(spec["fix"][key]), source, where("fix", key), rule_id)
+        fix = spec.get("fix")
+        action = load_fix_actions().get(fix.get("action")) if isinstance(fix, dict) else None
+        for key in action.patterns if action else ():  # a fix's patterns fail at load, not when fixing
+            if isinstance(fix.get(key), str):
+                self._regex(_as_written(fix[key]), source, where("fix", key), rule_id)
         selector = self._selector(spec.get("in"), source, where("in"), rule_id)
         try:
             from_form = self._form_source(spec.get("from_form"), source, where, rule_id)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import difflib
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING
 from protolint.config import COMMAND_LINE, DEFAULT, Configuration, Settings, names_rule, shown_path
 from protolint.engine import Inputs, Result, check_document
 from protolint.errors import ConfigError, PackError, UserError
+from protolint.fix import fix_text
+from protolint.fixing import FileFix, StoredForm
 from protolint.packs import PackLoader, PackScope, RulePack, combine, shipped_pack_names
 from protolint.parsing import DocumentTooDeep, front_matter_end, parse_document
 
@@ -319,6 +321,30 @@ class Linter:
 
         doc = parse_document(text, path)
         return analyze(doc, self._check(doc, settings or self.settings_for(path)))
+
+    def fix(self, paths: list[str], unsafe: bool = False) -> Iterator[FileFix | Problem]:
+        """Every file the paths name mended in memory, in the order `run` checks
+        them: its text before and after and what was done (nothing is written),
+        or the Problem that kept it from being read.  Unsafe fixes only when
+        `unsafe`.  Each file is read and parsed once."""
+        files, problems, _ = collect_files(paths, self.configuration, self.is_protocol)
+        yield from problems
+        for path in files:
+            try:
+                data = read_protocol_bytes(path)  # the text and how it is stored agree
+                text = protocol_text(data)
+                doc = parse_document(text, str(path))
+            except UnreadableFile as error:
+                yield Problem(str(path), str(error), error.line, error.column, error.refused)
+                continue
+            except DocumentTooDeep as error:
+                yield Problem(str(path), str(error), error.line, 1)
+                continue
+            settings = self.settings_for(str(path))
+            pack = self.packs_for(str(path), doc.title.title if doc.title else None, settings)
+            report = fix_text(text, str(path), pack, self.form_for(pack, settings),
+                              self.project_root_for(settings), unsafe, doc=doc)
+            yield FileFix(path, text, report, StoredForm.of(data))
 
     def run(self, paths: list[str], jobs: int = 1) -> Run:
         """Check every file the paths name.  With `jobs` > 1 and enough files,

@@ -2,9 +2,10 @@
 registered check kinds.
 
 The shipped file `schemas/pack.schema.json` is `build_pack_schema()`'s output
-for the built-in kinds, a rule's keys being the typed parameters its kind
-declares (`make schema` writes it; a test keeps the two equal), so editors and
-the loader validate against the same vocabulary the engine runs.
+for the built-in kinds and fix actions, a rule's keys being the typed
+parameters its kind declares (`make schema` writes it; a test keeps the two
+equal), so editors and the loader validate against the same vocabulary the
+engine runs.
 When a pack uses a plugin's kind, the loader generates the schema again with
 that kind in it; the shipped file never names plugins.  The configuration
 schema is written by hand: it is the one source of the config vocabulary.
@@ -18,6 +19,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from protolint.checks import FORM_VALUES_KIND, CheckKind, load_builtin_checks
+from protolint.fixes import COMMON_PARAMETERS, FixAction, load_fix_actions
 from protolint.selectors import SELECTOR_SCHEMA
 
 SCHEMA_ID = "https://protolint.dev/schemas/pack.schema.json"
@@ -55,28 +57,31 @@ RULE_PROPERTIES: dict[str, Any] = {
     "fix": {"$ref": "#/definitions/fix"},
 }
 
-FIX_SCHEMA: dict[str, Any] = {
-    "type": "object",
-    "additionalProperties": False,
-    "required": ["action"],
-    "description": "how `--fix` and `cycle` mend a failure of this rule (texts are Jinja2 "
-                   "templates over form, item, phase)",
-    "properties": {
-        "action": {"enum": ["insert", "insert_section", "replace", "fence", "reorder", "mend"]},
-        "safe": {"type": "boolean", "description": "default: true, except reorder"},
-        "description": {"type": "string"},
-        "text": {"type": "string", "description": "insert, insert_section: the text to add"},
-        "at": {"enum": ["after_heading", "after_paragraph", "end"],
-               "description": "insert: where in the rule's section"},
-        "after": {"type": "array", "items": {"type": "string"},
-                  "description": "insert_section: after the first of these sections that exists"},
-        "before": {"type": "array", "items": {"type": "string"},
-                   "description": "insert_section: else before the first of these that exists"},
-        "pattern": {"type": "string", "description": "replace: regex, per line of the rule's scope"},
-        "with": {"type": "string", "description": "replace: replacement (\\1 for groups)"},
-        "lines": {"type": "string", "description": "fence: regex of the lines to fence"},
-    },
-}
+def build_fix_schema(actions: Mapping[str, FixAction] | None = None) -> dict[str, Any]:
+    """A rule's `fix:`: the action's name, then the parameters that action declares."""
+    actions = load_fix_actions() if actions is None else actions
+    branches = []
+    for name in sorted(actions):
+        action = actions[name]
+        then: dict[str, Any] = {"properties": {"action": True, **{k: True for k in COMMON_PARAMETERS},
+                                               **action.parameters},
+                                "additionalProperties": False}
+        if action.required:
+            then["required"] = list(action.required)
+        branches.append({"if": {"properties": {"action": {"const": name}}, "required": ["action"]},
+                         "then": then})
+    unsafe = sorted(name for name, action in actions.items() if not action.safe)
+    return {
+        "type": "object",
+        "required": ["action"],
+        "description": "how `--fix` and `cycle` mend a failure of this rule (texts are Jinja2 "
+                       "templates over form, item, phase)",
+        "properties": {"action": {"enum": sorted(actions)}, **COMMON_PARAMETERS,
+                       "safe": {**COMMON_PARAMETERS["safe"],
+                                "description": f"default: true, except {', '.join(unsafe)}" if unsafe
+                                else "default: true"}},
+        "allOf": branches,
+    }
 
 
 def _form_source_schema(kind: CheckKind) -> dict[str, Any]:
@@ -175,7 +180,7 @@ def build_pack_schema(kinds: Mapping[str, CheckKind] | None = None) -> dict[str,
             "form": {"type": "string", "description": "default input form, relative to this pack"},
             "rules": {"type": "array", "items": {"$ref": "#/definitions/rule"}},
         },
-        "definitions": {"rule": rule, "selector": SELECTOR_SCHEMA, "fix": FIX_SCHEMA,
+        "definitions": {"rule": rule, "selector": SELECTOR_SCHEMA, "fix": build_fix_schema(),
                         "form_source": _form_source_schema(kinds[FORM_VALUES_KIND])},
     }
 

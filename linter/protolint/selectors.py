@@ -137,11 +137,12 @@ class Selector:
         description = f"{prefix} {where}" if prefix else where
         if self.where is not None:
             description += f" matching /{self.where.pattern}/"
-        return Scope(doc, nodes, description, anchors[0].line if anchored else fallback_line)
+        return Scope(doc, nodes, description, anchors[0].line if anchored else fallback_line,
+                     sections=anchors if anchored else [])
 
     def anchors(self, doc: Document) -> list[Section]:
         """The sections this selector is anchored on (by role or by title), in
-        document order; also where a fix inserts text."""
+        document order."""
         if self.roles is not None:
             found = doc.sections_in_role(self.roles)
             return [s for s in found if self.level is None or s.level == self.level]
@@ -220,6 +221,11 @@ class Union:
     parts: tuple[Selector, ...]
 
     @property
+    def shown_name(self) -> str | None:
+        """How a message names the section the union looks in first."""
+        return self.parts[0].shown_name
+
+    @property
     def spec(self) -> list:
         return [p.spec for p in self.parts]
 
@@ -232,7 +238,8 @@ class Union:
             return Scope(doc, [], " or ".join(s.description for s in scopes), scopes[0].anchor_line,
                          missing=missing)
         return Scope(doc, [n for s in present for n in s.nodes],
-                     " and ".join(s.description for s in present), present[0].anchor_line)
+                     " and ".join(s.description for s in present), present[0].anchor_line,
+                     sections=[section for s in present for section in s.sections])
 
 
 def compile_selector(spec: dict | list | None) -> Selector | Union:

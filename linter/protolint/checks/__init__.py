@@ -17,7 +17,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from protolint.document import Document, Node
+from protolint.document import Document, Node, Section
 from protolint.parameters import Parameter
 
 
@@ -35,6 +35,9 @@ class Scope:
     """Where to point when the thing looked for is absent: the section heading."""
     missing: list[str] = field(default_factory=list)
     """Canonical titles of sections the selector needed and the document lacks."""
+    sections: list[Section] = field(default_factory=list)
+    """The sections the selector anchored on, in document order: where a fix
+    inserts text (empty for a selector not anchored on a section)."""
     project_root: Path | None = None
     """For kinds that look for files the protocol names (`needs_project_root`)."""
     workspace: Any = None

@@ -64,7 +64,9 @@ def explain_rule(rule: Rule) -> str:
                if expects else "the rule's check")
         parts.append(f"  form      {rule.from_form.field}, checked with {how}: a failure it shares is a form omission")
     if rule.fix is not None:
-        safe = rule.fix.get("safe", rule.fix["action"] != "reorder")
+        from protolint.fixes import load_fix_actions
+        action = load_fix_actions().get(rule.fix["action"])
+        safe = action is None or action.is_safe(rule.fix)
         parts.append(f"  fix       {rule.fix['action']}{'' if safe else ' (unsafe: --unsafe-fixes)'}"
                      + (f": {rule.fix['description']}" if rule.fix.get("description") else ""))
     from protolint.precision import describe
