@@ -15,7 +15,8 @@ from pathlib import Path
 from protolint.atomic import atomic_write
 from protolint.fix import FixReport, fix_text
 from protolint.parsing import parse_document
-from protolint.runner import Linter, Problem, UnreadableFile, collect_files, protocol_text, read_protocol_bytes
+from protolint.results import Problem
+from protolint.runner import Linter, UnreadableFile, collect_files, protocol_text, read_protocol_bytes
 
 BOM = b"\xef\xbb\xbf"
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from protolint.checks import Hit, Scope, check, locate
+from protolint.checks import Hit, check, locate
 from protolint.document import Section
+from protolint.selectors import Scope
 
 
 @check("fenced", parameters={

@@ -3,7 +3,8 @@
 
 from __future__ import annotations
 
-from protolint.checks import Hit, Scope, check
+from protolint.checks import Hit, check
+from protolint.selectors import Scope
 
 
 @check("max_words", parameters={
