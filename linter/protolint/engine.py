@@ -1,7 +1,9 @@
-"""Run compiled rules over a Document: findings, then scores by layer.
+"""Run compiled rules over a Document: findings, each rule's status, then
+scores by layer.
 
-Data flows one way: a check yields Hits, the engine turns them into Findings
-and scores, the report formats them.  Nothing here prints.
+Data flows one way: a check yields Hits, the engine turns them into Findings,
+decides once what became of each rule (results.RuleStatus) and scores the
+layers from those statuses; the reports only read them.  Nothing here prints.
 """
 
 from __future__ import annotations
