@@ -32,9 +32,10 @@ schema: $(STAMP)
 precision: $(STAMP)
 	$(BIN)/python -m protolint.precision tests/data/finding-labels.tsv .
 
-# Rewrite fixtures/generated/ after a deliberate change to what the generator writes; read the diff.
+# Rewrite fixtures/generated/ and tests/data/report-run/golden/ after a deliberate change to what the
+# generator or a report writes; read the diff.
 golden: $(STAMP)
-	PROTOLINT_WRITE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py
+	PROTOLINT_WRITE_GOLDEN=1 $(BIN)/python -m pytest -q tests/test_golden.py tests/test_report_golden.py
 
 # Speed as ratios and rates in one run (docs/performance.md records the results).
 bench: $(STAMP)

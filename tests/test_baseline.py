@@ -9,8 +9,9 @@ import shutil
 import pytest
 
 from conftest import PROTOCOLS
-from protolint.baseline import Baseline, BaselineError, fingerprints, write_baseline
+from protolint.baseline import Baseline, BaselineError, write_baseline
 from protolint.parsing import parse_document
+from protolint.results import fingerprints
 from protolint.runner import Linter, read_protocol
 from test_cli import protolint
 

@@ -16,7 +16,8 @@ from protolint.fixes import Edit, Failing, fix_action, load_fix_actions
 from protolint.fixing import FileFix
 from protolint.form import Form, load_form
 from protolint.packs import PackLoader
-from protolint.runner import Linter, Problem
+from protolint.results import Problem
+from protolint.runner import Linter
 
 FORM_FILE = FIXTURES / "forms" / "protocol-input-form-11-deployment-b999fbd.yaml"
 FAILING = PROTOCOLS / "release-execution" / "failing"

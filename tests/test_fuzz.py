@@ -201,12 +201,13 @@ def test_section_ends_in_one_pass_are_the_next_heading_at_or_above(levels, extra
 
 @given(documents)
 def test_a_findings_section_is_the_innermost_one(text):
-    """engine._section_at paints each line once instead of searching every section per finding."""
-    from protolint.engine import _section_at
+    """engine.section_titles paints each line once instead of searching every section per finding."""
+    from protolint.engine import _section_at, section_titles
     doc = parse_document(text)
+    titles = section_titles(doc)
     for line in range(0, len(doc.lines) + 2):
         best = None
         for section in doc.sections:
             if section.line <= line <= section.end_line and (best is None or section.level >= best.level):
                 best = section
-        assert _section_at(doc, line) == (best.title if best else None)
+        assert _section_at(titles, line) == (best.title if best else None)

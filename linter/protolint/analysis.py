@@ -14,8 +14,8 @@ from functools import lru_cache
 
 from protolint.checks import locate
 from protolint.document import Document, Node, Section
-from protolint.engine import Result
 from protolint.packs import Rule
+from protolint.results import Result
 from protolint.roles import shipped_rules_dir
 from protolint.validation import parse_yaml, read_yaml_text
 

@@ -5,23 +5,16 @@ only the findings that are not recorded, and the recorded ones do not count
 against the score (as detekt and PHPStan treat their baselines): CI fails for
 what a change introduces, not for what was there before.
 
-A finding is recognised by a fingerprint, not by its line number, so that
-editing a protocol elsewhere (a paragraph added at the top) does not turn old
-findings into new ones.  The fingerprint hashes the rule id, the text of the
-finding's line and its message — whitespace collapsed and every number
-masked, so renumbered steps and shifted `(line N)` references still match —
-and the occurrence index among findings with identical text, so two equal
-findings are two entries.
+A finding is recognised by its fingerprint (see results.fingerprints), not by
+its line number, so that editing a protocol elsewhere (a paragraph added at the
+top) does not turn old findings into new ones.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
-import re
-from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -30,35 +23,14 @@ from protolint.errors import UserError
 from protolint.userfiles import Unreadable, read_user_text
 
 if TYPE_CHECKING:
-    from protolint.document import Document
-    from protolint.engine import Finding, Result
+    from protolint.results import Finding, Result
 
 FORMAT_VERSION = 1
-_NUMBER = re.compile(r"\d+")
 
 
 class BaselineError(UserError):
     def __init__(self, path: str | os.PathLike, problem: str):
         super().__init__(f"{path}: {problem}")
-
-
-def _normalise(text: str) -> str:
-    return _NUMBER.sub("0", " ".join(text.split()))
-
-
-def fingerprints(findings: list[Finding], doc: Document) -> list[Finding]:
-    """The findings, in the same order, each with its fingerprint."""
-    seen: Counter[str] = Counter()
-    marked = list(findings)
-    for index in sorted(range(len(findings)), key=lambda i: (findings[i].line, findings[i].column)):
-        finding = findings[index]
-        source = doc.lines[finding.line - 1] if 0 < finding.line <= len(doc.lines) else ""
-        basis = "\0".join((finding.rule_id, _normalise(source), _normalise(finding.message)))
-        occurrence = seen[basis]
-        seen[basis] += 1
-        digest = hashlib.sha256(f"{basis}\0{occurrence}".encode()).hexdigest()[:16]
-        marked[index] = replace(finding, fingerprint=digest)
-    return marked
 
 
 def _relative(path: str, directory: Path) -> str:

@@ -26,12 +26,11 @@ from pathlib import Path
 
 from protolint import __version__
 from protolint.atomic import atomic_write
-from protolint.engine import Finding, LayerScore, Result, Suppressed
 from protolint.packs import Rule
-from protolint.suppressions import Notice
+from protolint.results import NOT_CHECKED, Finding, LayerScore, Notice, Result, RuleStatus, Suppressed
 
 DIRECTORY = ".protolint_cache"
-FORMAT = 1
+FORMAT = 2
 
 
 class ResultCache:
@@ -100,13 +99,15 @@ def file_digest(path: Path | str | None) -> str:
 
 
 def entry_of(result: Result, title: str | None) -> dict:
-    """Everything of a Result but its rules, which come back from the pack."""
+    """Everything of a Result but its rules, which come back from the pack (a
+    rule's findings are the result's findings of that rule)."""
     return {
         "title": title,
         "path": result.path, "pack": result.pack, "score": result.score, "threshold": result.threshold,
-        "passed": result.passed, "unchecked": list(result.unchecked),
+        "passed": result.passed,
+        "statuses": [[s.state, s.reason] for s in result.statuses],
         "findings": [_finding(f) for f in result.findings],
-        "layers": [[l.id, l.name, l.weight, l.score, l.rules, list(l.lost), l.missing] for l in result.layers],
+        "layers": [[l.id, l.name, l.weight, l.score, l.missing] for l in result.layers],
         "suppressed": [[_finding(s.finding), s.by, s.comment_line] for s in result.suppressed],
         "notices": [[n.path, n.line, n.column, n.message] for n in result.notices],
     }
@@ -115,11 +116,20 @@ def entry_of(result: Result, title: str | None) -> dict:
 def result_of(entry: dict, rules: tuple[Rule, ...]) -> Result | None:
     """The Result an entry records, or None when the entry is not one."""
     try:
+        findings = [_unfinding(f) for f in entry["findings"]]
+        if len(entry["statuses"]) != len(rules):
+            return None
+        by_rule: dict[str, list[Finding]] = {}
+        for finding in findings:
+            by_rule.setdefault(finding.rule_id, []).append(finding)
+        statuses = tuple(RuleStatus(rule, state, reason, tuple(by_rule.get(rule.id, ())))
+                         for rule, (state, reason) in zip(rules, entry["statuses"]))
+        layers = [LayerScore(i, n, w, s, tuple(st for st in statuses if st.rule.layer == i
+                                               and st.state != NOT_CHECKED), m)
+                  for i, n, w, s, m in entry["layers"]]
         return Result(
-            entry["path"], entry["pack"], [_unfinding(f) for f in entry["findings"]],
-            [LayerScore(i, n, w, s, r, tuple(lost), m) for i, n, w, s, r, lost, m in entry["layers"]],
-            entry["score"], entry["threshold"], entry["passed"], tuple(entry["unchecked"]), rules,
-            [Suppressed(_unfinding(f), by, line) for f, by, line in entry["suppressed"]],
+            entry["path"], entry["pack"], findings, layers, entry["score"], entry["threshold"], entry["passed"],
+            statuses, [Suppressed(_unfinding(f), by, line) for f, by, line in entry["suppressed"]],
             [Notice(*notice) for notice in entry["notices"]])
     except (KeyError, TypeError, ValueError):
         return None

@@ -209,7 +209,7 @@ def check(
         "--quiet", "-q", help="Text report: only the findings, the summary and why the run fails.")] = False,
 ) -> None:
     """Check protocols; exit 0 pass, 1 findings/score fail, 2 usage or input error."""
-    from protolint.runner import Linter, exit_code
+    from protolint.runner import Linter
 
     _use_parser(parser)
     if show_sections:
@@ -237,14 +237,13 @@ def check(
                 for problem in unread:
                     _say(str(problem))
                 raise typer.Exit(2 if any(p.fails_run for p in unread) else 1 if changed else 0)
-        run = linter.run(paths, jobs=jobs or default_jobs())
-        run.problems.extend(refused)
+        run = linter.run(paths, jobs=jobs or default_jobs(), problems=refused)
     except UserError as error:
         _fail(error)
     if write_baseline:
         _write_baseline(write_baseline, run)
     _publish(run, output_format.value if output_format else _terminal_format(), output, show_suppressed, quiet)
-    raise typer.Exit(exit_code(run))
+    raise typer.Exit(run.exit_code)
 
 
 class AnalysisFormat(str, Enum):
@@ -321,7 +320,8 @@ def graph(
     """Draw the workflow: protocols as nodes, artifact handoffs as edges, broken ones dashed."""
     from protolint.parsing import parse_document
     from protolint.report.graph import FORMATS
-    from protolint.runner import Linter, Problem, UnreadableFile, collect_files, read_protocol
+    from protolint.results import Problem
+    from protolint.runner import Linter, UnreadableFile, collect_files, read_protocol
     from protolint.workspace import Workspace
 
     _use_parser(parser)
@@ -401,7 +401,7 @@ def _apply_fixes(linter, paths: list[str], write: bool, unsafe: bool) -> tuple[b
     """Write each file's fixes or print their diff; say what was done and what
     was not.  Whether anything changed, the files that could not be written,
     and the paths that could not be read."""
-    from protolint.runner import Problem
+    from protolint.results import Problem
     changed, refused, unread = False, [], []
     for fixed in linter.fix(paths, unsafe=unsafe):
         if isinstance(fixed, Problem):

@@ -39,13 +39,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
-from protolint.checks import Hit, Scope
+from protolint.checks import Hit
 from protolint.document import Document, Node
-from protolint.engine import Inputs, Outcome, Result, check_rules, result_of
+from protolint.engine import Inputs, Outcome, check_rules, result_of
 from protolint.fix import FixReport, fix_text
 from protolint.form import Form, parse_form_path, select
 from protolint.packs import PackLoader, RulePack
 from protolint.parsing import parse_document
+from protolint.results import Result, not_checked, result_to_dict
+from protolint.selectors import Scope
 
 CORE_LAYERS = ("L1", "L2", "L3", "L4")
 
@@ -167,6 +169,24 @@ class _Placeholders(dict):
         return "{" + key + "}"
 
 
+@dataclass(frozen=True, slots=True)
+class _Checked:
+    """A draft as one round judged it: the best one so far is what a stop
+    keeps, and each round is held against the one before (a stall, the ratchet)."""
+
+    text: str
+    result: Result
+    failing: frozenset[str]
+
+    @property
+    def score(self) -> float:
+        return self.result.score
+
+    def stop(self, status: str, reason: str, rounds: list[Round], omissions: list[Omission] | None = None) -> CycleResult:
+        """The loop stops keeping this draft."""
+        return CycleResult(status, reason, self.text, self.result, rounds, omissions or [])
+
+
 def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generated", max_rounds: int = 10,
               regenerator: Regenerator | None = None, project_root: Path | None = None,
               unsafe: bool = False, path: str = "draft.md",
@@ -176,34 +196,35 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
     inputs = Inputs(form.data, project_root)
     rounds: list[Round] = []
     seen = {_digest(draft)}
-    best: tuple[float, str, Result] | None = None
-    previous: tuple[float, set[str]] | None = None
+    best: _Checked | None = None
+    previous: _Checked | None = None
     text = draft
     before = None  # the previous round's document
     with tempfile.TemporaryDirectory(prefix="protolint-cycle-") as scratch:
         for number in range(1, max_rounds + 1):
             doc = parse_document(text, path)
             if action == "regenerator" and (why := gamed(before, doc)):
-                return CycleResult("refused", f"round {number}: the regenerator's draft {why}; kept the best draft",
-                                   best[1], best[2], rounds)
+                return best.stop("refused", f"round {number}: the regenerator's draft {why}; kept the best draft",
+                                 rounds)
             before = doc
             outcomes, result = _check(doc, pack, inputs)
-            failing = {o.rule.id for o in outcomes if o.failed}
+            now = _Checked(text, result, frozenset(o.rule.id for o in outcomes if o.failed))
+            failing = now.failing
             round_ = Round(number, action, result.score, {l.id: l.score for l in result.layers},
-                           sorted(failing), sorted(previous[1] - failing) if previous else [])
+                           sorted(failing), sorted(previous.failing - failing) if previous else [])
             rounds.append(round_)
-            if previous is not None and failing - previous[1]:
-                broken = sorted(failing - previous[1])
+            if previous is not None and failing - previous.failing:
+                broken = sorted(failing - previous.failing)
                 on_round(round_)
-                return CycleResult("stall", f"round {number} broke rules that passed before "
-                                            f"({', '.join(broken)}); kept the best draft", best[1], best[2], rounds)
-            if best is None or result.score > best[0]:
-                best = (result.score, text, result)
-            if previous is not None and (result.score, failing) == previous:
+                return best.stop("stall", f"round {number} broke rules that passed before "
+                                          f"({', '.join(broken)}); kept the best draft", rounds)
+            if best is None or now.score > best.score:
+                best = now
+            if previous is not None and (now.score, now.failing) == (previous.score, previous.failing):
                 on_round(round_)
-                return CycleResult("stall", f"round {number} changed neither the score nor the failing rules "
-                                            f"({', '.join(sorted(failing))})", best[1], best[2], rounds)
-            previous = (result.score, failing)
+                return best.stop("stall", f"round {number} changed neither the score nor the failing rules "
+                                          f"({', '.join(sorted(failing))})", rounds)
+            previous = now
             uncovered = [layer for layer in CORE_LAYERS if layer in result.missing_layers]
             if not failing and result.passed and not uncovered:
                 on_round(round_)
@@ -219,24 +240,24 @@ def run_cycle(form: Form, pack_name: str, draft: str, *, action: str = "generate
                 fields = ", ".join(dict.fromkeys(o.field for o in omissions))
                 others = failing - {o.rule_id for o in omissions}
                 besides = f"; {len(others)} other rule(s) still fail: {_named(others, fixes)}" if others else ""
-                return CycleResult("form-omission", f"the form lacks what the pack requires; add: {fields}{besides}",
-                                   best[1], best[2], rounds, omissions)
+                return best.stop("form-omission", f"the form lacks what the pack requires; add: {fields}{besides}",
+                                 rounds, omissions)
             elif regenerator is not None:
-                report = {"form": form.path, "round": number, "result": _result_json(result)}
+                report = {"form": form.path, "round": number, "result": result_to_dict(result)}
                 try:
                     candidate = regenerator.run(text, report, form.path, Path(scratch))
                 except RegeneratorFailed as why:
-                    return CycleResult("regenerator-failed", f"{why}; kept the best draft", best[1], best[2], rounds)
+                    return best.stop("regenerator-failed", f"{why}; kept the best draft", rounds)
                 action = "regenerator"
             else:
-                return CycleResult("still-failing", _still_failing(failing, result, fixes), best[1], best[2], rounds)
+                return best.stop("still-failing", _still_failing(failing, result, fixes), rounds)
             if _digest(candidate) in seen:
-                return CycleResult("stall", f"round {number + 1} produced a draft already seen in an earlier "
-                                            "round (oscillation)", best[1], best[2], rounds)
+                return best.stop("stall", f"round {number + 1} produced a draft already seen in an earlier "
+                                          "round (oscillation)", rounds)
             seen.add(_digest(candidate))
             text = candidate
-    return CycleResult("max-rounds", f"no pass within {max_rounds} rounds; kept the best draft "
-                                     f"(score {best[0]:g})", best[1], best[2], rounds)
+    return best.stop("max-rounds", f"no pass within {max_rounds} rounds; kept the best draft "
+                                   f"(score {best.score:g})", rounds)
 
 
 # A regenerator may rewrite every line, but a draft with less than this share
@@ -303,7 +324,7 @@ def _confirm(text: str, path: str, pack: RulePack, form: Form, inputs: Inputs, u
         return CycleResult("stall", "the passing draft is not stable: a fresh check or the fixers change it",
                            text, again, rounds)
     checked = sum(1 for o in outcomes if o.skipped is None)
-    unchecked = f"; not checked: {', '.join(again.unchecked)} (need --project-root)" if again.unchecked else ""
+    unchecked = f"; {not_checked(again.statuses)}" if again.unchecked else ""
     return CycleResult("pass", f"all {checked} rules checked pass and layers {', '.join(CORE_LAYERS)} are "
                                f"captured (score {again.score:g}){unchecked}", text, again, rounds)
 
@@ -362,11 +383,6 @@ def _value_node(value: object, position: int) -> Node:
 def _check(doc: Document, pack: RulePack, inputs: Inputs) -> tuple[list[Outcome], Result]:
     outcomes = check_rules(doc, pack, inputs)
     return outcomes, result_of(doc, pack, outcomes)
-
-
-def _result_json(result: Result) -> dict:
-    from protolint.report.json import result_to_dict
-    return result_to_dict(result)
 
 
 def _digest(text: str) -> str:

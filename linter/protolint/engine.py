@@ -1,7 +1,9 @@
-"""Run compiled rules over a Document: findings, then scores by layer.
+"""Run compiled rules over a Document: findings, each rule's status, then
+scores by layer.
 
-Data flows one way: a check yields Hits, the engine turns them into Findings
-and scores, the report formats them.  Nothing here prints.
+Data flows one way: a check yields Hits, the engine turns them into Findings,
+decides once what became of each rule (results.RuleStatus) and scores the
+layers from those statuses; the reports only read them.  Nothing here prints.
 """
 
 from __future__ import annotations
@@ -11,36 +13,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from protolint.baseline import fingerprints
 from protolint.binding import BoundCheck, bind
 from protolint.document import Document
 from protolint.packs import Rule, RulePack
-from protolint.suppressions import UNUSED_SUPPRESSION, Notice, Suppressions
+from protolint.results import (BLOCKED, FAILED, NOT_CHECKED, PASSED, Finding, LayerScore, Result, RuleStatus,
+                               Suppressed, fingerprints)
+from protolint.suppressions import UNUSED_SUPPRESSION, Suppressions
 
 if TYPE_CHECKING:
     from protolint.baseline import Baseline
-    from protolint.checks import Hit, Scope
+    from protolint.checks import Hit
+    from protolint.selectors import Scope
     from protolint.form import FormItem
-
-SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
-
-
-@dataclass(frozen=True, slots=True)
-class Finding:
-    rule_id: str
-    layer: str | None
-    """None for protolint's own findings about the file (an unused suppression)."""
-    severity: str
-    message: str
-    path: str
-    line: int
-    column: int
-    end_line: int
-    section: str | None
-    fingerprint: str = ""
-    """What a baseline recognises the finding by when lines move (see baseline.py)."""
-    missing_sections: tuple[str, ...] = field(default=(), compare=False, repr=False)
-    """Sections whose absence this finding reports."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,50 +64,6 @@ class Outcome:
 
 
 @dataclass(frozen=True, slots=True)
-class LayerScore:
-    id: str
-    name: str
-    weight: float
-    score: float
-    rules: int
-    lost: tuple[str, ...]
-    """Rules that cost this layer points (`rule-id`, or `rule-id (no section 'x')`)."""
-    missing: bool
-
-
-@dataclass(frozen=True, slots=True)
-class Suppressed:
-    """A finding that does not count: hidden by a comment, or known from the baseline."""
-
-    finding: Finding
-    by: str
-    """`comment` or `baseline`."""
-    comment_line: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Result:
-    path: str
-    pack: str
-    findings: list[Finding]
-    layers: list[LayerScore]
-    score: float
-    threshold: float
-    passed: bool
-    unchecked: tuple[str, ...] = ()
-    """Rules not run for want of an input: the form, or the project root."""
-    rules: tuple[Rule, ...] = ()
-    """Every rule that ran on this file, passing or not: SARIF and JUnit list them all."""
-    suppressed: list[Suppressed] = field(default_factory=list)
-    notices: list[Notice] = field(default_factory=list)
-    """Suppression comments that could not be used."""
-
-    @property
-    def missing_layers(self) -> list[str]:
-        return [layer.id for layer in self.layers if layer.missing]
-
-
-@dataclass(frozen=True, slots=True)
 class Inputs:
     """What a check may need besides the protocol: the form it was generated
     from (form-bound rules) and the project it lives in (scripts that must exist)."""
@@ -144,7 +84,8 @@ def check_rules(doc: Document, pack: RulePack, inputs: Inputs = Inputs()) -> lis
     """Every rule's outcome, before suppressions: the fixers read these."""
     if pack.vocabulary is not None:
         pack.vocabulary.apply(doc)
-    outcomes = [_run(rule, doc, inputs) for rule in pack.rules]
+    titles = section_titles(doc)
+    outcomes = [_run(rule, doc, inputs, titles) for rule in pack.rules]
     _report_unexplained_blocks(outcomes, doc)
     return outcomes
 
@@ -168,24 +109,34 @@ def result_of(doc: Document, pack: RulePack, outcomes: list[Outcome], *,
         else:
             unused.append(finding)
     findings = sorted([f for o in outcomes for f in o.findings] + unused, key=_place)
-    layers = _score_layers(outcomes, pack)
+    statuses = tuple(_status(outcome) for outcome in outcomes)
+    layers = _score_layers(statuses, pack)
     weighted = [(layer.weight, layer.score) for layer in layers if layer.rules and layer.weight > 0]
     total = sum(w for w, _ in weighted)
     score = round(sum(w * s for w, s in weighted) / total, 1) if total else 100.0
-    errors = any(o.failed and o.rule.severity == "error" for o in outcomes)
+    errors = any(s.counts_against and s.rule.severity == "error" for s in statuses)
     return Result(doc.path, pack.name, findings, layers, score, pack.threshold,
-                  passed=not errors and score >= pack.threshold,
-                  unchecked=tuple(o.rule.id for o in outcomes if o.skipped),
-                  rules=pack.rules,
+                  passed=not errors and score >= pack.threshold, statuses=statuses,
                   suppressed=sorted(suppressed, key=lambda s: _place(s.finding)),
                   notices=suppressions.notices)
+
+
+def _status(outcome: Outcome) -> RuleStatus:
+    """What became of a rule, once its waived findings are taken out."""
+    if outcome.skipped is not None:
+        return RuleStatus(outcome.rule, NOT_CHECKED, outcome.skipped)
+    if outcome.findings:
+        return RuleStatus(outcome.rule, FAILED, findings=tuple(sorted(outcome.findings, key=_place)))
+    if outcome.blocked_by:
+        return RuleStatus(outcome.rule, BLOCKED, f"no section {', '.join(repr(m) for m in outcome.blocked_by)}")
+    return RuleStatus(outcome.rule, PASSED)
 
 
 def _place(finding: Finding) -> tuple[int, int, str]:
     return finding.line, finding.column, finding.rule_id
 
 
-def _run(rule: Rule, doc: Document, inputs: Inputs) -> Outcome:
+def _run(rule: Rule, doc: Document, inputs: Inputs, titles: list[str | None]) -> Outcome:
     if rule.form_bound and inputs.form is None:
         return Outcome(rule, skipped="needs the input form: give --form FORM")  # summed up in the report
     if rule.kind.needs_project_root and inputs.project_root is None:
@@ -208,7 +159,7 @@ def _run(rule: Rule, doc: Document, inputs: Inputs) -> Outcome:
             message = f"{rule.message} ({detail})" if detail else rule.message
             outcome.findings.append(Finding(rule.id, rule.layer, rule.severity, message, doc.path,
                                             hit.line, hit.column, hit.end_line or hit.line,
-                                            _section_at(doc, hit.line),
+                                            _section_at(titles, hit.line),
                                             missing_sections=tuple(hit.missing_sections)))
     return outcome
 
@@ -297,64 +248,50 @@ def _waive(outcomes: list[Outcome], doc: Document, suppressions: Suppressions,
 def _unused_suppressions(suppressions: Suppressions, doc: Document) -> list[Finding]:
     """Comments that hid nothing, as findings at the comment (like ruff's RUF100):
     a stale suppression would silently hide the next real problem there."""
+    unused = suppressions.unused()
+    titles = section_titles(doc) if unused else []
     findings = []
-    for directive, vain in suppressions.unused():
+    for directive, vain in unused:
         message = (f"Unused suppression: '{directive.text}' hides no finding" if vain is None else
                    f"Unused suppression of {', '.join(vain)} in '{directive.text}'")
         findings.append(Finding(
             UNUSED_SUPPRESSION, None, "warning", message,
             doc.path, directive.line, directive.column, directive.end_line,
-            _section_at(doc, directive.line)))
+            _section_at(titles, directive.line)))
     return fingerprints(findings, doc)
 
 
-def _score_layers(outcomes: list[Outcome], pack: RulePack) -> list[LayerScore]:
+def _score_layers(statuses: tuple[RuleStatus, ...], pack: RulePack) -> list[LayerScore]:
     layers = []
     for layer in pack.layers.values():
         if layer.trust:  # what a reviewer cannot see fails the verdict; it is no part of the design's score
             continue
-        mine = [o for o in outcomes if o.rule.layer == layer.id and o.skipped is None]
+        mine = tuple(s for s in statuses if s.rule.layer == layer.id and s.state != NOT_CHECKED)
         if not mine:
             continue
-        total = sum(o.rule.weight for o in mine)
-        kept = sum(o.rule.weight for o in mine if not o.failed)
-        lost = tuple(_why(o) for o in mine if o.failed)
-        essential = [o for o in mine if o.rule.essential]
+        total = sum(s.rule.weight for s in mine)
+        kept = sum(s.rule.weight for s in mine if not s.counts_against)
+        essential = [s for s in mine if s.rule.essential]
         layers.append(LayerScore(
             id=layer.id, name=layer.name, weight=layer.weight,
-            score=round(100 * kept / total, 1) if total else 100.0,
-            rules=len(mine), lost=lost,
-            missing=bool(essential) and all(o.failed for o in essential),
+            score=round(100 * kept / total, 1) if total else 100.0, statuses=mine,
+            missing=bool(essential) and all(s.counts_against for s in essential),
         ))
     return layers
 
 
-def _why(outcome: Outcome) -> str:
-    if outcome.blocked_by and not outcome.findings:
-        names = ", ".join(repr(m) for m in outcome.blocked_by)
-        return f"{outcome.rule.id} (no section {names})"
-    return outcome.rule.id
-
-
-def _section_at(doc: Document, line: int) -> str | None:
-    """Title of the innermost section containing a line (the deepest; of two
-    as deep, the later)."""
-    titles = _innermost_titles(doc)
-    return titles[line] if 0 <= line < len(titles) else None
-
-
-_painted: tuple[Document, list[str | None]] | None = None
-
-
-def _innermost_titles(doc: Document) -> list[str | None]:
-    """Each line's innermost section title, painted once per document (deeper
-    and later sections over the others): a document with many findings and many
+def section_titles(doc: Document) -> list[str | None]:
+    """Each line's innermost section title (the deepest; of two as deep, the
+    later), by line number: painted once per document, deeper and later
+    sections over the others, so a document with many findings and many
     sections is not searched section by section for every finding."""
-    global _painted
-    if _painted is None or _painted[0] is not doc:
-        titles: list[str | None] = [None] * (len(doc.lines) + 2)
-        for _, section in sorted(enumerate(doc.sections), key=lambda pair: (pair[1].level, pair[0])):
-            end = min(section.end_line, len(titles) - 1)
-            titles[section.line:end + 1] = [section.title] * (end + 1 - section.line)
-        _painted = (doc, titles)
-    return _painted[1]
+    titles: list[str | None] = [None] * (len(doc.lines) + 2)
+    for _, section in sorted(enumerate(doc.sections), key=lambda pair: (pair[1].level, pair[0])):
+        end = min(section.end_line, len(titles) - 1)
+        titles[section.line:end + 1] = [section.title] * (end + 1 - section.line)
+    return titles
+
+
+def _section_at(titles: list[str | None], line: int) -> str | None:
+    """The title of the innermost section containing a line, from `section_titles`."""
+    return titles[line] if 0 <= line < len(titles) else None

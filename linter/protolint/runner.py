@@ -11,17 +11,18 @@ from __future__ import annotations
 import difflib
 from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from protolint.config import COMMAND_LINE, DEFAULT, Configuration, Settings, names_rule, shown_path
-from protolint.engine import Inputs, Result, check_document
+from protolint.engine import Inputs, check_document
 from protolint.errors import ConfigError, PackError, UserError
 from protolint.fix import fix_text
 from protolint.fixing import FileFix, StoredForm
-from protolint.packs import PackLoader, PackScope, RulePack, combine, shipped_pack_names
+from protolint.packs import PackLoader, PackScope, Rule, RulePack, combine, shipped_pack_names
 from protolint.parsing import DocumentTooDeep, front_matter_end, parse_document
+from protolint.results import SEVERITY_RANK, Failure, Problem, Result, Run
 
 if TYPE_CHECKING:
     from protolint.baseline import Baseline
@@ -31,35 +32,6 @@ MAX_BYTES = 10 * 1024 * 1024
 FALLBACK_PACK = "core"
 TITLE_BYTES = 8 * 1024
 """How much of a file a walk reads to find its title (after a front matter or banner)."""
-
-
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """A path that could not be checked, and where in it the trouble is."""
-
-    path: str
-    message: str
-    line: int | None = None
-    column: int | None = None
-    fails_run: bool = False
-    """A path that does not exist or that the system would not let protolint read
-    or write: the run exits 2, after the other files are checked.  A file read
-    but holding no protocol's text (empty, binary, not UTF-8, too big) fails the
-    run only when no file at all could be checked."""
-
-    def __str__(self) -> str:
-        place = f":{self.line}:{self.column}" if self.line else ""
-        return f"{self.path}{place}: error: {self.message}"
-
-
-@dataclass(slots=True)
-class Run:
-    results: list[Result] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    settings: dict[str, Settings] = field(default_factory=dict)
-    """Each result's settings, by its path: its fail_on and min_score decide the exit code."""
-    skipped: list[str] = field(default_factory=list)
-    """Markdown files a directory walk did not check: no pack applies to them."""
 
 
 class UnreadableFile(Exception):
@@ -346,25 +318,32 @@ class Linter:
                               self.project_root_for(settings), unsafe, doc=doc)
             yield FileFix(path, text, report, StoredForm.of(data))
 
-    def run(self, paths: list[str], jobs: int = 1) -> Run:
+    def run(self, paths: list[str], jobs: int = 1, problems: list[Problem] = ()) -> Run:
         """Check every file the paths name.  With `jobs` > 1 and enough files,
-        worker processes check them; the results keep the files' order."""
-        files, problems, skipped = collect_files(paths, self.configuration, self.is_protocol)
-        run = Run(problems=problems, skipped=[str(path) for path in skipped])
+        worker processes check them; the results keep the files' order.
+        `problems`: paths found uncheckable before the run (a file `--fix`
+        could not write), reported after the run's own."""
+        files, found, skipped = collect_files(paths, self.configuration, self.is_protocol)
+        run = Run(problems=found, skipped=[str(path) for path in skipped])
         if self.workspace or bool(paths) and all(self.configuration.for_file(p).workspace for p in paths):
             self._run_together(files, run)
-            return run
+        else:
+            self._run_apart(files, run, jobs)
+        run.problems.extend(problems)
+        run.failures = failures(run)
+        return run
+
+    def _run_apart(self, files: list[Path], run: Run, jobs: int) -> None:
         from protolint import workers
 
-        checked = workers.check_files(self, files, jobs) if jobs > 1 and len(files) >= workers.PARALLEL_FROM \
-            else (self._check_file(path)[0] for path in files)
+        checked = workers.check_files(self._check_file, self._rules_for, files, jobs) \
+            if jobs > 1 and len(files) >= workers.PARALLEL_FROM else (self._check_file(path)[0] for path in files)
         for path, outcome in zip(files, checked):  # one file at a time: memory stays flat
             if isinstance(outcome, Problem):
                 run.problems.append(outcome)
             else:
                 run.results.append(outcome)
                 run.settings[str(path)] = self.settings_for(str(path))
-        return run
 
     def _run_together(self, files: list[Path], run: Run) -> None:
         """`--workspace`: every file parsed once and kept, the rules read them together."""
@@ -390,7 +369,7 @@ class Linter:
         key = self._cache_key(path, text, settings)
         entry = self.cache.get(key) if key else None
         if entry is not None:
-            result = cache.result_of(entry, self.packs_for(str(path), entry.get("title"), settings).rules)
+            result = cache.result_of(entry, self._rules_for(path, entry.get("title")))
             if result is not None:
                 return result, entry.get("title")
         try:
@@ -401,6 +380,10 @@ class Linter:
         if key and self._cacheable(result, settings):
             self.cache.put(key, cache.entry_of(result, title))
         return result, title
+
+    def _rules_for(self, path: Path, title: str | None) -> tuple[Rule, ...]:
+        """The rules a result from the cache or a worker gets back (entries leave them out)."""
+        return self.packs_for(str(path), title, self.settings_for(str(path))).rules
 
     def _cache_key(self, path: Path, text: str, settings: Settings) -> str | None:
         if self.cache is None:
@@ -479,28 +462,13 @@ def _at_setting(settings: Settings, key: str, problem: str) -> UserError:
     return ConfigError(origin.source, f"{key}: {problem}", origin.line)
 
 
-@dataclass(frozen=True, slots=True)
-class Failure:
-    """Why the run fails, for one path: the exit code never goes unexplained."""
-
-    path: str
-    reason: str
-    code: int
-    kind: str
-    """verdict (the pack's verdict is FAIL), threshold (--fail-on, --min-score) or unchecked (a Problem)."""
-
-    def __str__(self) -> str:
-        return f"exit {self.code}: {self.path}: {self.reason}"
-
-
 def failures(run: Run, fail_on: str | None = None, min_score: float | None = None) -> list[Failure]:
     """Every reason the run fails: 1 for a finding at or above `fail_on`, a failed
     verdict (unless fail_on is never), or a score under `min_score`; 2 for a
     path that does not exist or could not be read (after the others were
     checked), and for any bad input when no file at all could be checked.  Without arguments,
-    each file's own settings decide (its config, else the defaults)."""
-    from protolint.engine import SEVERITY_RANK
-
+    each file's own settings decide (its config, else the defaults): what
+    Linter.run records as the run's `failures`, which the reports read."""
     found = []
     for result in run.results:
         settings = run.settings.get(result.path)
@@ -538,5 +506,8 @@ def _setting(settings: Settings | None, key: str, value, fail_on: str | None, mi
 
 
 def exit_code(run: Run, fail_on: str | None = None, min_score: float | None = None) -> int:
-    """0 pass; the highest code of the `failures`: 2 bad input, 1 a failing file."""
+    """0 pass; the highest code of the `failures`: 2 bad input, 1 a failing file.
+    Thresholds given here stand for every file's own."""
+    if fail_on is None and min_score is None:
+        return run.exit_code
     return max((failure.code for failure in failures(run, fail_on, min_score)), default=0)

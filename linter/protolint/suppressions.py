@@ -25,23 +25,9 @@ import difflib
 from dataclasses import dataclass
 
 from protolint.document import Directive, Document
+from protolint.results import Notice
 
 UNUSED_SUPPRESSION = "protolint-unused-suppression"
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """A warning about the file that is not a finding: a suppression comment
-    protolint cannot use.  It never changes the verdict (as ruff treats a bad
-    `noqa`), but the user is told where it is and why."""
-
-    path: str
-    line: int
-    column: int
-    message: str
-
-    def __str__(self) -> str:
-        return f"{self.path}:{self.line}:{self.column}: warning: {self.message}"
 
 
 @dataclass(frozen=True, slots=True)

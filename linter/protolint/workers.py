@@ -12,22 +12,25 @@ from __future__ import annotations
 import itertools
 import os
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from protolint import cache
 from protolint.errors import UserError
+from protolint.results import Problem, Result
 
 if TYPE_CHECKING:
-    from protolint.engine import Result
-    from protolint.runner import Linter, Problem
+    from protolint.packs import Rule
 
 PARALLEL_FROM = 16
 """Fewer files are checked in process: starting workers would cost more than it saves."""
 
-_INHERITED: Linter | None = None
-"""The Linter a forked worker inherited."""
+CheckFile = Callable[[Path], tuple[Result | Problem, str | None]]
+"""One file's result (or why it could not be checked) and its title: Linter._check_file."""
+
+_INHERITED: CheckFile | None = None
+"""What a forked worker checks files with, inherited from the process that forked it."""
 
 
 def default_jobs() -> int:
@@ -38,14 +41,16 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def check_files(linter: Linter, files: list[Path], jobs: int) -> Iterator[Result | Problem]:
+def check_files(check_file: CheckFile, rules_for: Callable[[Path, str | None], tuple[Rule, ...]],
+                files: list[Path], jobs: int) -> Iterator[Result | Problem]:
     """Each file's outcome, in the files' order, from `jobs` forked workers;
-    at most two chunks per worker are in flight, so memory stays flat."""
+    at most two chunks per worker are in flight, so memory stays flat.
+    `rules_for(path, title)`: the rules a result sent back as an entry gets back."""
     from concurrent.futures import ProcessPoolExecutor
     from multiprocessing import get_context
 
     global _INHERITED
-    _INHERITED = linter
+    _INHERITED = check_file
     size = max(1, min(32, len(files) // (jobs * 4)))
     chunks = iter([files[i:i + size] for i in range(0, len(files), size)])
     with ProcessPoolExecutor(jobs, mp_context=get_context("fork")) as pool:
@@ -59,20 +64,17 @@ def check_files(linter: Linter, files: list[Path], jobs: int) -> Iterator[Result
                 if kind == "problem":
                     yield payload
                 elif kind == "error":
-                    yield linter._check_file(path)[0]
+                    yield check_file(path)[0]
                 else:
-                    settings = linter.settings_for(str(path))
-                    yield cache.result_of(payload, linter.packs_for(str(path), payload["title"], settings).rules)
+                    yield cache.result_of(payload, rules_for(path, payload["title"]))
 
 
 def _check_chunk(paths: list[Path]) -> list[tuple[Path, tuple[str, object]]]:
     """In a worker: each file's outcome as something that pickles."""
-    from protolint.runner import Problem
-
     done = []
     for path in paths:
         try:
-            outcome, title = _INHERITED._check_file(path)
+            outcome, title = _INHERITED(path)
         except UserError as error:
             done.append((path, ("error", str(error))))
             continue

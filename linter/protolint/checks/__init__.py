@@ -12,37 +12,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-from protolint.document import Document, Node, Section
+from protolint.document import Node
 from protolint.parameters import Parameter
-
-
-@dataclass(slots=True)
-class Scope:
-    """What a rule's selector picked in one document."""
-
-    document: Document | None
-    """None when the nodes are an input form's values, not a document's parts
-    (only kinds that do not `need_document` judge those)."""
-    nodes: list[Node]
-    description: str
-    """For messages: "steps of section 'RELEASE EXECUTION WORKFLOW' (line 18)"."""
-    anchor_line: int
-    """Where to point when the thing looked for is absent: the section heading."""
-    missing: list[str] = field(default_factory=list)
-    """Canonical titles of sections the selector needed and the document lacks."""
-    sections: list[Section] = field(default_factory=list)
-    """The sections the selector anchored on, in document order: where a fix
-    inserts text (empty for a selector not anchored on a section)."""
-    project_root: Path | None = None
-    """For kinds that look for files the protocol names (`needs_project_root`)."""
-    workspace: Any = None
-    """The other protocols of the run, for kinds that check claims across them
-    (`needs_workspace`; a protolint.workspace.Workspace)."""
+from protolint.selectors import Scope
 
 
 @dataclass(slots=True)

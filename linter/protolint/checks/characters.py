@@ -13,9 +13,10 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from protolint.checks import Hit, Scope, check, locate
+from protolint.checks import Hit, check, locate
 from protolint.parameters import Literal
 from protolint.regex import Pattern, compile_pattern
+from protolint.selectors import Scope
 
 _CODE_POINT = r"U\+(?:10|0?[0-9A-F])?[0-9A-F]{4}"
 _TAGS = range(0xE0000, 0xE0080)

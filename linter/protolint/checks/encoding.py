@@ -15,7 +15,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from protolint.checks import Hit, Scope, check, locate
+from protolint.checks import Hit, check, locate
+from protolint.selectors import Scope
 
 _SINGLE_BYTE_CODECS = ("cp1252", "latin-1", "mac_roman")
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from protolint.checks import Hit, Scope, check
+from protolint.checks import Hit, check
 from protolint.document import canonical_title
 from protolint.parameters import Flag, Literal, Number
+from protolint.selectors import Scope
 
 _NAMES = {"oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}, "minItems": 1}]}
 

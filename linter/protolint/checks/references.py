@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import re
 
-from protolint.checks import Hit, Scope, check, locate
+from protolint.checks import Hit, check, locate
 from protolint.parameters import Choice, Flag, Literal, Number, Regex, Selector, Text
+from protolint.selectors import Scope
 
 # "Protocol 12", "Protocols 10, 04/09", "Protocols 12 and 05": a word, then numbers.
 _PROTOCOL_LIST = re.compile(

@@ -11,9 +11,10 @@ the part the pattern marks as public (a named group `shown`, such as the
 from __future__ import annotations
 
 
-from protolint.checks import Hit, Scope, check, locate
+from protolint.checks import Hit, check, locate
 from protolint.parameters import RegexList, RegexMap
 from protolint.regex import Pattern
+from protolint.selectors import Scope
 
 
 @check("secrets", parameters={

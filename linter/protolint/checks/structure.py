@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from protolint.checks import Hit, Scope, check, locate
+from protolint.checks import Hit, check, locate
 from protolint.document import Section
 from protolint.parameters import Literal, Number, Regex
+from protolint.selectors import Scope
 
 
 @check("fenced", parameters={

@@ -6,10 +6,11 @@ import re
 
 import re2
 
-from protolint.checks import Hit, Scope, check, locate
+from protolint.checks import Hit, check, locate
 from protolint.document import Node
 from protolint.parameters import Flag, Regex, RegexList, Text, Texts
 from protolint.regex import Pattern, compile_pattern
+from protolint.selectors import Scope
 
 _TEXTS = {
     "pattern": Regex("regular expression"),

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import re
 
-from protolint.checks import Hit, Scope, check
+from protolint.checks import Hit, check
 from protolint.parameters import Choice, Flag
+from protolint.selectors import Scope
 from protolint.workspace import handoffs_of, normal_number, protocol_number, sort_key
 
 _EVIDENCE_DIR = re.compile(r"\.artifacts/protocol-([0-9]+[A-Za-z]?)/")

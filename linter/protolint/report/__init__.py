@@ -10,7 +10,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from protolint.runner import Run
+    from protolint.results import Run
 
 FORMATS = ("text", "json", "github", "sarif", "junit")
 

@@ -4,8 +4,8 @@ still wrong, the final layer table and the reason the loop stopped (last line)."
 from __future__ import annotations
 
 from protolint.cycle import CycleResult, Round
+from protolint.report.lines import finding_line, print_layers
 from protolint.report.printer import Printer
-from protolint.report.text import finding_line, print_layers
 
 STOPS = {"pass": "PASS", "form-omission": "STOP form omission", "still-failing": "STOP still failing",
          "stall": "STOP stall", "refused": "STOP refused", "max-rounds": "STOP max rounds",

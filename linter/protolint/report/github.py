@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from protolint.engine import Finding, Result
+from protolint.report.lines import verdict_line
 from protolint.report.location import repo_path
-from protolint.runner import Problem, Run, failures
-from protolint.suppressions import Notice
+from protolint.results import Finding, Notice, Problem, Run, not_checked
 
 ANNOTATIONS_PER_KIND = 10
 COMMAND = {"error": "error", "warning": "warning", "info": "notice"}
@@ -82,22 +81,13 @@ def _notice(notice: Notice, budget: _Budget) -> str:
     return escape_data(f"warning  {repo_path(notice.path)}:{notice.line}:{notice.column}  {notice.message}")
 
 
-def _verdict_line(result: Result) -> str:
-    relation = "≥" if result.score >= result.threshold else "<"
-    line = (f"{'PASS' if result.passed else 'FAIL'}  {repo_path(result.path)}  pack {result.pack}: "
-            f"score {result.score:g} {relation} threshold {result.threshold:g}")
-    if result.missing_layers:
-        line += f", missing layer(s): {', '.join(result.missing_layers)}"
-    return escape_data(line)
-
-
 def render(run: Run, show_suppressed: bool = False) -> str:
     """Annotations; a suppressed finding is never annotated, asked or not."""
     wanted = Counter(COMMAND[f.severity] for r in run.results for f in r.findings)
     wanted["error"] += len(run.problems)
     wanted["warning"] += sum(len(r.notices) for r in run.results)
     # a FAIL verdict and an unreadable path are on lines of their own already
-    thresholds = [failure for failure in failures(run) if failure.kind == "threshold"]
+    thresholds = [failure for failure in run.failures if failure.kind == "threshold"]
     wanted["error"] += len(thresholds)
     budget = _Budget(wanted)
     lines = []
@@ -107,10 +97,9 @@ def render(run: Run, show_suppressed: bool = False) -> str:
             lines.extend(_finding(f, budget) for f in result.findings)
             lines.extend(_notice(n, budget) for n in result.notices)
             lines.append("::endgroup::")
-        lines.append(_verdict_line(result))
+        lines.append(escape_data("".join(text for text, _ in verdict_line(result, repo_path(result.path)))))
         if result.unchecked:
-            lines.append(escape_data(f"not checked: {', '.join(result.unchecked)} (they need the input form, "
-                                     "--form FORM, or the project root, --project-root DIR)"))
+            lines.append(escape_data(not_checked(result.statuses)))
     lines.extend(_problem(p, budget) for p in run.problems)
     for failure in thresholds:
         lines.append(command("error", str(failure), file=repo_path(failure.path), title="protolint")

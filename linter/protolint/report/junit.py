@@ -1,28 +1,20 @@
 """JUnit XML, for CI systems that chart test reports: one <testsuite> per file,
-one <testcase> per rule (a <failure> when it failed, <skipped> when it could not
-run without the form or project root) and one for the file's verdict, so a file
-that fails on its score alone shows up too.  A file that could not be read is a
+one <testcase> per rule, from its status (a <failure> when it failed or could
+not run for want of a section, <skipped> saying which input it needs when it
+was not checked) and one for the file's verdict, so a file that fails on its
+score alone shows up too.  A file that could not be read is a
 testsuite with one <error>."""
 
 from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
-from collections import defaultdict
 
-from protolint.engine import Finding, Result
-from protolint.runner import Problem, Run
+from protolint.results import NOT_CHECKED, PASSED, Finding, Problem, Result, Run, not_checked
 from protolint.suppressions import UNUSED_SUPPRESSION
 
 NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 """Characters XML 1.0 cannot carry even escaped (control characters in a protocol's text)."""
-NOT_CHECKED = "not checked: the rule needs the input form (--form) or the project root (--project-root)"
-
-
-def _blocked(result: Result) -> dict[str, str]:
-    """Rules that lost their layer points, by id, with the reason as the layer
-    table prints it (`rule-id` or `rule-id (no section 'x')`, see LayerScore.lost)."""
-    return {entry.split(" ", 1)[0]: entry for layer in result.layers for entry in layer.lost}
 
 
 def _finding_line(finding: Finding) -> str:
@@ -43,39 +35,35 @@ def _verdict_reasons(result: Result, failed_errors: list[str]) -> str:
 def _suite(result: Result) -> ET.Element:
     suite = ET.Element("testsuite", name=result.path)
     properties = ET.SubElement(suite, "properties")
-    for name, value in (("pack", result.pack), ("verdict", "PASS" if result.passed else "FAIL"),
+    for name, value in (("pack", result.pack), ("verdict", result.verdict),
                         ("score", f"{result.score:g}"), ("threshold", f"{result.threshold:g}"),
                         ("missing_layers", ",".join(result.missing_layers))):
         ET.SubElement(properties, "property", name=name, value=value)
 
-    by_rule: dict[str, list[Finding]] = defaultdict(list)
-    for finding in result.findings:
-        by_rule[finding.rule_id].append(finding)
-    blocked = _blocked(result)
-    unchecked = set(result.unchecked)
     failures, skipped, failed_errors = 0, 0, []
-    for rule in result.rules:
+    for status in result.statuses:
+        rule = status.rule
         case = ET.SubElement(suite, "testcase", classname=rule.layer, name=rule.id)
-        if rule.id in unchecked:
+        if status.state == NOT_CHECKED:
             skipped += 1
-            ET.SubElement(case, "skipped", message=NOT_CHECKED)
+            ET.SubElement(case, "skipped", message=not_checked([status]))
             continue
-        findings = by_rule.get(rule.id)
-        if not findings and rule.id not in blocked:
+        if status.state == PASSED:
             continue
         failures += 1
         if rule.severity == "error":
             failed_errors.append(rule.id)
+        findings = status.findings
         if findings:
             message = findings[0].message if len(findings) == 1 else f"{len(findings)} findings: {rule.message}"
             text = "\n".join(_finding_line(f) for f in findings)
         else:
-            message = f"{rule.message}: could not run, {blocked[rule.id]}"
+            message = f"{rule.message}: could not run, {status.lost}"
             text = f"{result.path}: {message}"
         failure = ET.SubElement(case, "failure", message=message, type=rule.severity)
         failure.text = text
 
-    unused = by_rule.get(UNUSED_SUPPRESSION)
+    unused = [f for f in result.findings if f.rule_id == UNUSED_SUPPRESSION]
     if unused:  # not a rule of the pack, but a finding all the same (--report-unused-suppressions)
         failures += 1
         case = ET.SubElement(suite, "testcase", classname="suppressions", name=UNUSED_SUPPRESSION)

@@ -19,17 +19,16 @@ from pathlib import Path
 from urllib.parse import quote
 
 from protolint import __version__
-from protolint.engine import Finding, Suppressed
 from protolint.packs import Rule
 from protolint.report.location import relative_path
-from protolint.runner import Run
+from protolint.results import Finding, Run, Suppressed
 from protolint.suppressions import UNUSED_SUPPRESSION
 
 SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 INFORMATION_URI = "https://github.com/protolint/protolint"
 LEVEL = {"error": "error", "warning": "warning", "info": "note"}
 FINGERPRINT = "protolint/v1"
-"""The baseline fingerprint (see baseline.py): it ignores line numbers, so an
+"""The baseline fingerprint (see results.fingerprints): it ignores line numbers, so an
 alert survives lines moving above it."""
 
 

@@ -10,50 +10,9 @@ from __future__ import annotations
 
 import io
 
-from protolint.engine import Finding, Result
-from protolint.report.printer import PlainPrinter, Printer, Segment
-from protolint.runner import Run, failures
-
-_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan"}
-
-
-def finding_line(f: Finding) -> list[Segment]:
-    return [(f"{f.path}:{f.line}:{f.column}  ", None), (f"{f.severity:<7}", _STYLE[f.severity]),
-            (f"  {f.rule_id}  ", "bold"), (f.message, None)]
-
-
-def _suppressed_line(s) -> list[Segment]:
-    note = (f"  [suppressed by the comment on line {s.comment_line}]" if s.by == "comment"
-            else "  [in the baseline]")
-    return [(text, "dim") for text, _ in finding_line(s.finding)] + [(note, "dim")]
-
-
-def print_layers(out: Printer, result: Result) -> None:
-    rows = []
-    for layer in result.layers:
-        score = (f"{layer.score:.0f}", "red" if layer.missing else ("green" if layer.score == 100 else "yellow"))
-        lost = ", ".join(layer.lost) or "-"
-        if layer.missing:
-            lost = f"MISSING LAYER: {lost}"
-        rows.append([f"{layer.id} {layer.name}", score, str(layer.rules), lost])
-    out.table(["Layer", "Score", "Rules", "Lost to"], rows, right=["Score", "Rules"])
-
-
-def _verdict(result: Result) -> list[Segment]:
-    word = "PASS" if result.passed else "FAIL"
-    relation = "≥" if result.score >= result.threshold else "<"
-    rest = (f"  {result.path}  pack {result.pack}: score {result.score:g} {relation} threshold "
-            f"{result.threshold:g}")
-    errors = sum(f.severity == "error" for f in result.findings)
-    if errors:
-        rest += f", {errors} error(s)"
-    if result.missing_layers:
-        rest += f", missing layer(s): {', '.join(result.missing_layers)}"
-    for by, counted in (("comment", "suppressed"), ("baseline", "baselined")):
-        count = sum(s.by == by for s in result.suppressed)
-        if count:
-            rest += f", {count} {counted}"
-    return [(word, "bold green" if result.passed else "bold red"), (rest, None)]
+from protolint.report.lines import finding_line, print_layers, suppressed_line, verdict_line
+from protolint.report.printer import PlainPrinter, Printer
+from protolint.results import Run, not_checked
 
 
 def print_report(run: Run, out: Printer, show_suppressed: bool = False, quiet: bool = False) -> None:
@@ -61,14 +20,13 @@ def print_report(run: Run, out: Printer, show_suppressed: bool = False, quiet: b
         for finding in result.findings:
             out.line(*finding_line(finding))
         for suppressed in result.suppressed if show_suppressed else ():
-            out.line(*_suppressed_line(suppressed))
+            out.line(*suppressed_line(suppressed))
         if quiet:
             continue
         print_layers(out, result)
         if result.unchecked:
-            out.line((f"not checked: {', '.join(result.unchecked)} (they need the input form, "
-                      "--form FORM, or the project root, --project-root DIR)", "dim"))
-        out.line(*_verdict(result))
+            out.line((not_checked(result.statuses), "dim"))
+        out.line(*verdict_line(result, result.path))
         out.line()
     if quiet or len(run.results) > 1 or run.problems:
         passed = sum(r.passed for r in run.results)
@@ -79,7 +37,7 @@ def print_report(run: Run, out: Printer, show_suppressed: bool = False, quiet: b
         if run.problems:
             summary += f"; {len(run.problems)} not checked: " + ", ".join(p.path for p in run.problems)
         out.line(summary)
-    for failure in failures(run):
+    for failure in run.failures:
         out.line((str(failure), "bold red"))
 
 

@@ -3,8 +3,9 @@
 
 from __future__ import annotations
 
-from protolint.checks import Hit, Scope, check
+from protolint.checks import Hit, check
 from protolint.parameters import Number
+from protolint.selectors import Scope
 
 
 @check("max_words", parameters={"max": Number("most words a selected node may have", minimum=1)},
