@@ -103,8 +103,17 @@ def markdownish(draw) -> str:
 @example("> ```\n> a\n> ")  # nor, into an unclosed fence, one of only quote markers
 @example("    code")  # an indented block ends with a newline
 @example("~~~\\* a &amp;\nx\n~~~")  # the info string as written
+@example("> - \n> \n> ")  # an empty item in a quote: a lone '>' below it is a blank line
+@example("a \t\na\n---")  # a line break keeps the line's trailing tab as text
 def test_generated_markdown_reads_the_same_with_both_parsers(text):
     assert_same_document(text)
+
+
+@pytest.mark.parametrize("ending", ["", " ", "  ", "\t", " \t", "\t ", "  \t", "\t  ", " \t ", "\\", " \\"])
+@pytest.mark.parametrize("line", ["a", "**a**", "`c`", "a <b>"])
+@pytest.mark.parametrize("layout", ["{}\nb\n---", "{}\nb", "> {}\n> b", "- {}\n  b", "{}\nb\n==="])
+def test_a_line_break_keeps_the_same_trailing_whitespace(ending, line, layout):
+    assert_same_document(layout.format(line + ending))
 
 
 def test_pyromark_is_the_default_parser():

@@ -121,6 +121,7 @@ class _Reader:
                     self.close_synthetic()
                     self.push("hr", "hr", self.map(span))
                 else:
+                    self.keep_trailing_whitespace(span)
                     self.add_inline(Token("softbreak" if event == "SoftBreak" else "hardbreak", "br"), span)
                 continue
             (kind, value), = event.items()
@@ -313,6 +314,26 @@ class _Reader:
             inline.end = span["end"]
         elif value:
             self.add_inline(Token("text", content=value), span)
+
+    def keep_trailing_whitespace(self, span: dict) -> None:
+        """CommonMark's line break takes a line's trailing spaces, not its tabs:
+        markdown-it keeps `a\t` (and `a  \t`) as text before the break, where
+        pulldown-cmark drops the whole whitespace run (and reads the second as a
+        hard break; which kind of break is no matter to the Document)."""
+        source = self.source
+        newline = source.find(b"\n", span["start"])
+        if newline <= 0 or source[newline - 1] == 0x5C:  # a backslash break keeps what precedes it
+            return
+        start = newline
+        while start > 0 and source[start - 1] in (0x20, 0x09):
+            start -= 1
+        inline = self.current_inline(span)
+        if inline.start >= 0:
+            start = max(start, inline.end)
+        run = source[start:newline].decode("ascii")
+        kept = run.rstrip(" ") if run.endswith("  ") else run[:-1] if run.endswith(" ") else run
+        if kept:
+            self.add_text(kept, {"start": start, "end": start + len(kept)})
 
     def start_inline(self, name: str, span: dict) -> None:
         inline = self.current_inline(span)
