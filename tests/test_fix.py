@@ -16,6 +16,7 @@ from protolint.fixes import Edit, Failing, fix_action, load_fix_actions
 from protolint.fixing import FileFix
 from protolint.form import Form, load_form
 from protolint.packs import PackLoader
+from protolint.parameters import Text
 from protolint.results import Problem
 from protolint.runner import Linter
 
@@ -284,18 +285,29 @@ def test_a_registered_action_is_in_the_schema_and_fixes(tmp_path, monkeypatch):
 
     monkeypatch.setattr(fixes, "ACTIONS", dict(load_fix_actions()))
 
-    @fix_action("uppercase_title", parameters={"suffix": {"type": "string"}})
+    @fix_action("uppercase_title", parameters={"suffix": Text("what to add")})
     def uppercase_title(failing: Failing) -> Edit:
         lines = failing.lines()
         lines[0] = lines[0].upper() + failing.fix.get("suffix", "")
         return Edit("\n".join(lines), "shouted the title")
 
-    assert "uppercase_title" in build_fix_schema()["properties"]["action"]["enum"]
+    schema = build_fix_schema()
+    assert "uppercase_title" in schema["properties"]["action"]["enum"]
+    branch = next(b for b in schema["allOf"] if b["if"]["properties"]["action"]["const"] == "uppercase_title")
+    assert branch["then"]["properties"]["suffix"] == {"type": "string", "description": "what to add"}
     pack = pack_of(tmp_path, "  - id: loud\n    layer: L1\n    summary: s\n    message: m\n"
                              "    in: {select: title}\n    check: contains\n    pattern: 'PROTOCOL 1: X'\n")
     pack = replace(pack, rules=(replace(pack.rules[0], fix={"action": "uppercase_title", "suffix": "!"}),))
     report = fix_text("# Protocol 1: x\n", "p.md", pack)
     assert report.applied == [("loud", "shouted the title")] and report.text == "# PROTOCOL 1: X!\n"
+
+
+def test_an_action_parameter_is_declared_with_a_type(monkeypatch):
+    monkeypatch.setattr(fixes, "ACTIONS", dict(load_fix_actions()))
+    with pytest.raises(TypeError, match="declare suffix with a type from protolint.parameters"):
+        fix_action("untyped", parameters={"suffix": {"type": "string"}})(lambda failing: Edit("", ""))
+    assert "untyped" not in fixes.ACTIONS
+    assert load_fix_actions()["replace"].patterns == ("pattern",)  # a Regex parameter is checked at load
 
 
 # -- Linter.fix: files in, before/after/report out, nothing written ------------------------------------

@@ -64,7 +64,7 @@ def build_fix_schema(actions: Mapping[str, FixAction] | None = None) -> dict[str
     for name in sorted(actions):
         action = actions[name]
         then: dict[str, Any] = {"properties": {"action": True, **{k: True for k in COMMON_PARAMETERS},
-                                               **action.parameters},
+                                               **{k: p.schema for k, p in action.parameters.items()}},
                                 "additionalProperties": False}
         if action.required:
             then["required"] = list(action.required)
@@ -76,8 +76,9 @@ def build_fix_schema(actions: Mapping[str, FixAction] | None = None) -> dict[str
         "required": ["action"],
         "description": "how `--fix` and `cycle` mend a failure of this rule (texts are Jinja2 "
                        "templates over form, item, phase)",
-        "properties": {"action": {"enum": sorted(actions)}, **COMMON_PARAMETERS,
-                       "safe": {**COMMON_PARAMETERS["safe"],
+        "properties": {"action": {"enum": sorted(actions)},
+                       **{k: p.schema for k, p in COMMON_PARAMETERS.items()},
+                       "safe": {**COMMON_PARAMETERS["safe"].schema,
                                 "description": f"default: true, except {', '.join(unsafe)}" if unsafe
                                 else "default: true"}},
         "allOf": branches,

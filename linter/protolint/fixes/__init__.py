@@ -3,9 +3,10 @@ check kinds are (checks/).
 
 A rule's `fix:` in a pack names one action (`fix: {action: insert, text: …}`)
 and gives its parameters; the action does the edit.  Each action is one module
-with one function `(failing) -> Edit`, registered with the JSON Schema of its
-parameters (the pack schema's `fix` is generated from them) and whether it is
-safe by default: a safe fix keeps meaning and runs with `--fix`; an unsafe one
+with one function `(failing) -> Edit`, registered with its parameters, typed as
+a check kind's are (`protolint.parameters`: the pack schema's `fix` is generated
+from them, and a `Regex` one fails when the pack loads), and whether it is safe
+by default: a safe fix keeps meaning and runs with `--fix`; an unsafe one
 needs `--unsafe-fixes` (ruff's split).  A rule may say `safe:` itself.
 
 A fixer edits where the engine looked: the scopes and hits the rule's outcome
@@ -19,16 +20,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from protolint.parameters import Flag, Parameter, Text
+
 if TYPE_CHECKING:
     from protolint.document import Document, Section
     from protolint.engine import Judged, Outcome
     from protolint.form import Form
     from protolint.packs import RulePack
 
-COMMON_PARAMETERS: dict[str, Any] = {
-    "safe": {"type": "boolean", "description": "run with --fix (true) or only with --unsafe-fixes (false); "
-                                               "default: the action's"},
-    "description": {"type": "string", "description": "what the fix did, as --fix reports it"},
+COMMON_PARAMETERS: dict[str, Parameter] = {
+    "safe": Flag("run with --fix (true) or only with --unsafe-fixes (false); default: the action's"),
+    "description": Text("what the fix did, as --fix reports it"),
 }
 """What every action's `fix:` may say besides `action`."""
 
@@ -91,13 +93,16 @@ FixFunction = Callable[[Failing], Edit]
 class FixAction:
     name: str
     function: FixFunction
-    parameters: dict[str, Any]
-    """JSON Schema `properties` of the action's own parameters."""
+    parameters: dict[str, Parameter]
+    """The action's own parameters, typed."""
     required: tuple[str, ...] = ()
     safe: bool = True
     """Whether `--fix` applies it when the rule does not say (`safe:`)."""
-    patterns: tuple[str, ...] = ()
-    """Parameters that are regular expressions: a bad one fails when the pack loads."""
+
+    @property
+    def patterns(self) -> tuple[str, ...]:
+        """Parameters that are regular expressions: a bad one fails when the pack loads."""
+        return tuple(key for key, parameter in self.parameters.items() if parameter.regex)
 
     def is_safe(self, fix: dict[str, Any]) -> bool:
         return bool(fix.get("safe", self.safe))
@@ -106,14 +111,18 @@ class FixAction:
 ACTIONS: dict[str, FixAction] = {}
 
 
-def fix_action(name: str, parameters: dict[str, Any] | None = None, required: tuple[str, ...] = (),
-               safe: bool = True, patterns: tuple[str, ...] = ()) -> Callable[[FixFunction], FixFunction]:
+def fix_action(name: str, parameters: dict[str, Parameter] | None = None, required: tuple[str, ...] = (),
+               safe: bool = True) -> Callable[[FixFunction], FixFunction]:
     def register(function: FixFunction) -> FixFunction:
         known = ACTIONS.get(name)
         if known and (known.function.__module__, known.function.__qualname__) != \
                 (function.__module__, function.__qualname__):
             raise ValueError(f"fix action {name!r} is already registered by {known.function.__module__}")
-        ACTIONS[name] = FixAction(name, function, parameters or {}, required, safe, patterns)
+        untyped = [key for key, parameter in (parameters or {}).items() if not isinstance(parameter, Parameter)]
+        if untyped:
+            raise TypeError(f"fix action {name!r}: declare {', '.join(untyped)} with a type from "
+                            "protolint.parameters (Text, Regex, Choice, ...)")
+        ACTIONS[name] = FixAction(name, function, parameters or {}, required, safe)
         return function
     return register
 

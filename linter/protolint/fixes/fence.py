@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from protolint.fixes import Edit, Failing, Unavailable, fix_action
+from protolint.parameters import Regex
 from protolint.regex import compile_pattern
 
 TEMPLATE_LINE = r"^\s*(?:[-*]\s+)?\[[A-Z][^\]]*\]"
@@ -13,9 +14,7 @@ TEMPLATE_LINE = r"^\s*(?:[-*]\s+)?\[[A-Z][^\]]*\]"
 _BULLET = re.compile(r"^\s*(?:[-*+]\s+|\d+\.\s+)")
 
 
-@fix_action("fence", parameters={
-    "lines": {"type": "string", "description": f"regex of the lines to fence; default: {TEMPLATE_LINE}"},
-}, patterns=("lines",))
+@fix_action("fence", parameters={"lines": Regex(f"regex of the lines to fence; default: {TEMPLATE_LINE}")})
 def fence(failing: Failing) -> Edit:
     doc, lines = failing.doc, failing.lines()
     section = failing.anchor_section()

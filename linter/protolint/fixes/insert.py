@@ -6,15 +6,15 @@ import re
 from typing import TYPE_CHECKING
 
 from protolint.fixes import Edit, Failing, Unavailable, fix_action
+from protolint.parameters import Choice, Text
 
 if TYPE_CHECKING:
     from protolint.form import Form
 
 
 @fix_action("insert", parameters={
-    "text": {"type": "string", "description": "the text to add (a Jinja2 template over form)"},
-    "at": {"enum": ["after_heading", "after_paragraph", "end"],
-           "description": "where in the rule's section; default: end"},
+    "text": Text("the text to add (a Jinja2 template over form)"),
+    "at": Choice("after_heading", "after_paragraph", "end", description="where in the rule's section; default: end"),
 }, required=("text",))
 def insert(failing: Failing) -> Edit:
     fix = failing.fix

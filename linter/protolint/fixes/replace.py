@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from protolint.binding import context_for, render_value
 from protolint.fixes import Edit, Failing, Unavailable, fix_action
+from protolint.parameters import Regex, Text
 from protolint.regex import compile_pattern
 
 
 @fix_action("replace", parameters={
-    "pattern": {"type": "string", "description": "regex, on the first line of each node of the rule's scope"},
-    "with": {"type": "string", "description": "replacement (\\1 for groups)"},
-}, required=("pattern", "with"), patterns=("pattern",))
+    "pattern": Regex("regex, on the first line of each node of the rule's scope"),
+    "with": Text("replacement (\\1 for groups)"),
+}, required=("pattern", "with"))
 def replace(failing: Failing) -> Edit:
     fix = failing.fix
     form_data = failing.form.data if failing.form else {}
