@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from protolint.checks import load_builtin_checks
+from protolint.checks.builtin import load_builtin_checks
+
 from protolint.parameters import compile_parameters
 from protolint.parsing import parse_document
 from protolint.selectors import compile_selector

@@ -12,7 +12,8 @@ from conftest import FIXTURES, PROTOCOLS
 from protolint import fixes
 from protolint.errors import PackError
 from protolint.fix import fix_text
-from protolint.fixes import Edit, Failing, fix_action, load_fix_actions
+from protolint.fixes import Edit, Failing, fix_action
+from protolint.fixes.builtin import load_fix_actions
 from protolint.fixing import FileFix
 from protolint.form import Form, load_form
 from protolint.packs import PackLoader

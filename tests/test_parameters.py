@@ -8,7 +8,8 @@ import textwrap
 import pytest
 
 from protolint.binding import bind
-from protolint.checks import CheckKind, check, load_builtin_checks
+from protolint.checks import CheckKind, check
+from protolint.checks.builtin import load_builtin_checks
 from protolint.errors import PackError
 from protolint.packs import PackLoader
 from protolint.parameters import (Flag, ParameterError, Regex, RegexList, RegexMap, Selector,

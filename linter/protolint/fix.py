@@ -21,7 +21,8 @@ from pathlib import Path
 
 from protolint.document import Document
 from protolint.engine import Inputs, Outcome, check_rules, result_of
-from protolint.fixes import Failing, Unavailable, load_fix_actions
+from protolint.fixes import Failing, Unavailable
+from protolint.fixes.builtin import load_fix_actions
 from protolint.form import Form
 from protolint.packs import RulePack
 from protolint.parsing import parse_document

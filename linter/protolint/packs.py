@@ -20,9 +20,10 @@ from typing import Any
 import yaml
 
 from protolint.binding import is_form_bound
-from protolint.checks import FORM_VALUES_KIND, CheckKind, load_builtin_checks
+from protolint.checks import FORM_VALUES_KIND, CheckKind
+from protolint.checks.builtin import load_builtin_checks
 from protolint.errors import PackError, PluginError, did_you_mean
-from protolint.fixes import load_fix_actions
+from protolint.fixes.builtin import load_fix_actions
 from protolint.form import parse_form_path
 from protolint.parameters import ParameterError, compile_parameters, compile_value
 from protolint.regex import Pattern, PatternError, compile_pattern

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 from collections.abc import Collection
 
-from protolint.checks import REGISTRY, CheckKind, load_builtin_checks
+from protolint.checks import REGISTRY, CheckKind
+from protolint.checks.builtin import load_builtin_checks
 from protolint.errors import PluginError
 
 GROUP = "protolint.checks"

@@ -18,8 +18,10 @@ from importlib import resources
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from protolint.checks import FORM_VALUES_KIND, CheckKind, load_builtin_checks
-from protolint.fixes import COMMON_PARAMETERS, FixAction, load_fix_actions
+from protolint.checks import FORM_VALUES_KIND, CheckKind
+from protolint.checks.builtin import load_builtin_checks
+from protolint.fixes import COMMON_PARAMETERS, FixAction
+from protolint.fixes.builtin import load_fix_actions
 from protolint.selectors import SELECTOR_SCHEMA
 
 SCHEMA_ID = "https://protolint.dev/schemas/pack.schema.json"

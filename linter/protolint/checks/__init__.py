@@ -112,10 +112,3 @@ def _line_starts(text: str) -> list[int]:
 
 _NEWLINE = re.compile("\n")
 
-
-def load_builtin_checks() -> dict[str, CheckKind]:
-    """The shipped kinds (their modules imported once); plugin kinds share the
-    registry but not this list, so the shipped pack schema stays built-ins only."""
-    from protolint.checks import (  # noqa: F401
-        characters, encoding, presence, references, secrets, structure, text, workspace)
-    return {name: kind for name, kind in REGISTRY.items() if kind.function.__module__.startswith(f"{__name__}.")}

@@ -126,8 +126,3 @@ def fix_action(name: str, parameters: dict[str, Parameter] | None = None, requir
         return function
     return register
 
-
-def load_fix_actions() -> dict[str, FixAction]:
-    """The shipped actions, their modules imported once."""
-    from protolint.fixes import fence, insert, insert_section, mend, reorder, replace  # noqa: F401
-    return dict(ACTIONS)

@@ -64,7 +64,7 @@ def explain_rule(rule: Rule) -> str:
                if expects else "the rule's check")
         parts.append(f"  form      {rule.from_form.field}, checked with {how}: a failure it shares is a form omission")
     if rule.fix is not None:
-        from protolint.fixes import load_fix_actions
+        from protolint.fixes.builtin import load_fix_actions
         action = load_fix_actions().get(rule.fix["action"])
         safe = action is None or action.is_safe(rule.fix)
         parts.append(f"  fix       {rule.fix['action']}{'' if safe else ' (unsafe: --unsafe-fixes)'}"
