@@ -452,7 +452,7 @@ def cycle(
 
     from protolint.cycle import Regenerator, run_cycle
     from protolint.form import load_form
-    from protolint.generate import PROFILES, default_output_path, default_profile, render
+    from protolint.generate import PROFILES, default_output_path, default_profile, known_profile, render
     from protolint.atomic import atomic_write
     from contextlib import nullcontext
 
@@ -465,11 +465,11 @@ def cycle(
     to_stdout = output == "-"
     console = printer(sys.stderr if to_stdout else sys.stdout)  # on stdout, only the protocol
     try:
+        if profile is not None:
+            known_profile(profile)
         loaded = load_form(form)
         _form_notices(form, loaded)
         chosen = profile or default_profile(loaded)
-        if chosen not in PROFILES:
-            _fail(f"unknown profile {chosen!r}; profiles: {', '.join(PROFILES)}")
         target = Path("<stdout>") if to_stdout else Path(output) if output else default_output_path(loaded)
         if from_draft:
             try:
@@ -550,12 +550,12 @@ def generate(
     from pathlib import Path
 
     from protolint.form import load_form
-    from protolint.generate import PROFILES, default_output_path, default_profile, render
+    from protolint.generate import PROFILES, default_output_path, default_profile, known_profile, render
     from protolint.output import write_protocol
 
-    if profile is not None and profile not in PROFILES:
-        _fail(f"unknown profile {profile!r}; choose one of: {', '.join(PROFILES)}")
     try:
+        if profile is not None:
+            known_profile(profile)
         loaded = load_form(form)
         _form_notices(form, loaded)
         chosen = profile or default_profile(loaded)

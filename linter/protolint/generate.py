@@ -91,6 +91,14 @@ def _plain_number(number: str) -> str:
     return number.lstrip("0") or number
 
 
+def known_profile(name: str) -> str:
+    """`name` when it is a profile, else the one error both `generate` and
+    `cycle` give, before any form is read."""
+    if name not in PROFILES:
+        raise UserError(f"unknown profile {name!r}; choose one of: {', '.join(PROFILES)}")
+    return name
+
+
 def default_profile(form: Form) -> str:
     name = form.data["protocol_name"]
     number = _plain_number(form.number)
