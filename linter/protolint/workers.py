@@ -1,7 +1,8 @@
 """Many files checked by worker processes, the report as a serial run gives it.
 
-Workers are forked from the process that holds the Linter, so they inherit its
-packs compiled once, before the fork.  A result travels back as a cache entry
+Workers are forked from the process that holds the Linter, so they inherit it
+and every pack it compiled before the fork (a pack that only the files of a
+worker need is compiled there, once per worker).  A result travels back as a cache entry
 (JSON-shaped, no compiled patterns: RE2's cannot be pickled) and gets its rules
 back from the packs here.  A file whose check raised a user error in a worker
 is checked again here, so the error surfaces exactly as in a serial run.
