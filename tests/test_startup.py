@@ -13,13 +13,14 @@ from conftest import PROTOCOLS, ROOT
 NOT_ON_THE_CHECK_PATH = {"rich", "jinja2", "jsonschema", "pydantic", "markdown_it", "ftfy"}
 
 
-def imported(*args: str) -> set[str]:
-    """Top-level packages a real `protolint` process imported (`-X importtime`)."""
+def imported(*args: str, whole: bool = False) -> set[str]:
+    """Top-level packages (with `whole`, every module) a real `protolint`
+    process imported (`-X importtime`)."""
     done = subprocess.run([sys.executable, "-X", "importtime", "-m", "protolint", *args], cwd=ROOT,
                           capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=60)
     assert done.returncode in (0, 1), done.stderr[-2000:]
-    return {line.split("|")[-1].strip().split(".")[0] for line in done.stderr.splitlines()
-            if line.startswith("import time:")}
+    return {line.split("|")[-1].strip() if whole else line.split("|")[-1].strip().split(".")[0]
+            for line in done.stderr.splitlines() if line.startswith("import time:")}
 
 
 def test_a_check_in_a_pipe_imports_only_what_it_uses():
@@ -35,3 +36,15 @@ def test_the_libraries_are_imported_where_they_are_used(tmp_path):
     pack.write_text("pack: team\nextends: [core]\n")
     loaded = imported("check", str(protocol), "--no-cache", "--parser", "markdown-it", "--pack", str(pack))
     assert {"markdown_it", "jsonschema"} <= loaded
+
+
+def test_a_check_of_a_protocol_without_a_form_imports_no_form_fix_or_workspace_code(tmp_path):
+    """Forms, fixes, the workspace and pyproject files are read by some runs;
+    a plain check of one protocol pays for none of them."""
+    protocol = tmp_path / "03-brief.md"
+    protocol.write_text("# PROTOCOL 3: Brief\n\n## 1. ROLE\n\nYou are a writer.\n", encoding="utf-8")
+    loaded = imported("check", str(protocol), "--no-cache", "--isolated", whole=True)
+    assert "protolint.packs" in loaded  # the measure sees protolint's own modules
+    unused = {"protolint.form", "protolint.fix", "protolint.fixes", "protolint.fixing", "protolint.workspace",
+              "protolint.generate", "tomllib"}
+    assert loaded & unused == set()

@@ -16,15 +16,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Iterator
+from typing import TYPE_CHECKING, Any, Iterator
 
 import re2
 
 from protolint.checks import CheckKind
-from protolint.form import FormItem, parse_form_path, select
 from protolint.parameters import Selector as SelectorParameter
 from protolint.parameters import compile_parameters, freeze
 from protolint.selectors import Selector, Union, compile_selector
+
+if TYPE_CHECKING:
+    from protolint.form import FormItem
 
 SELECTOR_REGEX_KEYS = frozenset({"section_pattern", "where"})
 
@@ -93,6 +95,8 @@ def _render_selector(spec: Any, context: dict) -> Any:
 def items_of(for_each: str | None, form_data: dict) -> list[FormItem | None]:
     if for_each is None:
         return [None]
+    from protolint.form import parse_form_path, select
+
     return list(select(form_data, parse_form_path(for_each)))
 
 

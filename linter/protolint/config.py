@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import os
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
@@ -275,6 +274,8 @@ _TOML_ERROR_PLACE = re.compile(r"\s*\(at line (\d+), column \d+\)$")
 def _read_toml(text: str, shown: str) -> tuple[dict | None, LineIndex]:
     if "protolint" not in text:  # most pyprojects are not ours: skip parsing them
         return None, {}
+    import tomllib
+
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

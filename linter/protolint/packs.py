@@ -23,8 +23,6 @@ from protolint.binding import is_form_bound
 from protolint.checks import FORM_VALUES_KIND, CheckKind
 from protolint.checks.builtin import load_builtin_checks
 from protolint.errors import PackError, PluginError, did_you_mean
-from protolint.fixes.builtin import load_fix_actions
-from protolint.form import parse_form_path
 from protolint.parameters import ParameterError, compile_parameters, compile_value
 from protolint.regex import Pattern, PatternError, compile_pattern
 from protolint.roles import Vocabulary, shipped_rules_dir, shipped_vocabulary
@@ -443,10 +441,13 @@ class PackLoader:
         except ParameterError as error:
             raise PackError(source, error.problem, where(*error.at), rule_id) from None
         fix = spec.get("fix")
-        action = load_fix_actions().get(fix.get("action")) if isinstance(fix, dict) else None
-        for key in action.patterns if action else ():  # a fix's patterns fail at load, not when fixing
-            if isinstance(fix.get(key), str):
-                self._regex(_as_written(fix[key]), source, where("fix", key), rule_id)
+        if isinstance(fix, dict) and self._verified(source):  # a fix's patterns fail at load, not when fixing
+            from protolint.fixes.builtin import load_fix_actions
+
+            action = load_fix_actions().get(fix.get("action"))
+            for key in action.patterns if action else ():
+                if isinstance(fix.get(key), str):
+                    self._regex(_as_written(fix[key]), source, where("fix", key), rule_id)
         selector = self._selector(spec.get("in"), source, where("in"), rule_id)
         try:
             from_form = self._form_source(spec.get("from_form"), source, where, rule_id)
@@ -475,6 +476,8 @@ class PackLoader:
 
     @staticmethod
     def _form_path(expression: str, source: str, line: int, rule_id: str) -> None:
+        from protolint.form import parse_form_path
+
         try:
             parse_form_path(expression)
         except ValueError as error:

@@ -18,14 +18,13 @@ from typing import TYPE_CHECKING
 from protolint.config import COMMAND_LINE, DEFAULT, Configuration, Settings, names_rule, shown_path
 from protolint.engine import Inputs, check_document
 from protolint.errors import ConfigError, PackError, UserError
-from protolint.fix import fix_text
-from protolint.fixing import FileFix, StoredForm
 from protolint.packs import PackLoader, PackScope, Rule, RulePack, combine, shipped_pack_names
 from protolint.parsing import DocumentTooDeep, front_matter_end, parse_document
 from protolint.results import SEVERITY_RANK, Failure, Problem, Result, Run
 
 if TYPE_CHECKING:
     from protolint.baseline import Baseline
+    from protolint.fixing import FileFix
     from protolint.cache import ResultCache
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -299,6 +298,9 @@ class Linter:
         them: its text before and after and what was done (nothing is written),
         or the Problem that kept it from being read.  Unsafe fixes only when
         `unsafe`.  Each file is read and parsed once."""
+        from protolint.fix import fix_text
+        from protolint.fixing import FileFix, StoredForm
+
         files, problems, _ = collect_files(paths, self.configuration, self.is_protocol)
         yield from problems
         for path in files:

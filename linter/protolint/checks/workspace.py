@@ -12,7 +12,6 @@ import re
 from protolint.checks import Hit, check
 from protolint.parameters import Choice, Flag
 from protolint.selectors import Scope
-from protolint.workspace import handoffs_of, normal_number, protocol_number, sort_key
 
 _EVIDENCE_DIR = re.compile(r"\.artifacts/protocol-([0-9]+[A-Za-z]?)/")
 _WRITES = re.compile(r"(?i)\b(evidence|stor(e|ed|age)|sav(e|ed)|writ(e|es|ten)|archiv\w*|generat\w*|produc\w*)\b")
@@ -63,6 +62,8 @@ def workspace_order(scope: Scope, params: dict) -> list[Hit]:
     """An input comes from a protocol that runs earlier (a lower number), and two
     protocols do not take inputs from each other: either is a workflow that
     cannot start."""
+    from protolint.workspace import sort_key
+
     workspace = scope.workspace
     facts = workspace.facts(scope.document.path)
     if facts is None or facts.number is None:
@@ -86,6 +87,8 @@ def own_number(scope: Scope, params: dict) -> list[Hit]:
     own number (a line that reads from another protocol is an input, not a
     claim): `.artifacts/protocol-15/` in Protocol 11 is copied text, and a
     handoff to Protocol 12 beside a completion that routes to 13 is a contradiction."""
+    from protolint.workspace import handoffs_of, normal_number, protocol_number
+
     doc = scope.document
     own = protocol_number(doc)
     hits: list[Hit] = []
