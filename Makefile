@@ -43,7 +43,7 @@ bench: $(STAMP)
 
 # Fuzz documents, packs, forms and configurations for longer than `make test` does.
 fuzz: $(STAMP)
-	$(BIN)/python -m pytest -q tests/test_fuzz.py --hypothesis-profile=fuzz
+	$(BIN)/python -m pytest -q tests/test_fuzz.py tests/test_backends.py --hypothesis-profile=fuzz
 
 # Time and peak memory of a check on 10 MB documents of each shape (docs/performance.md).
 bench-big: $(STAMP)

@@ -15,6 +15,12 @@ CommonMark and pulldown-cmark follows it; neither occurs in the corpus:
   stops leave one space of content in the code block (` x`), markdown-it-py
   none.  The generator writes spaces there instead.
 
+And one table: a line with a pipe and one cell (`a |`) straight above a line of
+only dashes is, for markdown-it-py, a one-column table (its delimiter row needs
+no pipe); pulldown-cmark wants a pipe there and reads a heading.  Protocols
+write a table's delimiter row with pipes.  The generator puts a blank line
+between such lines.
+
 And one where the two parsers place an end differently: an empty block quote
 nested in another (a line of only `> >`) ends, for markdown-it-py, at the next
 line with content, for pulldown-cmark on its own line; so `> >` then `> `
@@ -89,6 +95,9 @@ def markdownish(draw) -> str:
             line = line.replace("\t", "    ")  # no tab in a nested quote (module docstring)
             if not line.replace(">", "").strip():
                 line += "a"  # no empty nested quote (module docstring)
+        underline = line[len(container):].strip()
+        if lines and "|" in lines[-1] and underline and not underline.strip("-: "):
+            lines.append("")  # no one-cell table header over a line of dashes (module docstring)
         if lines and lines[-1].strip() and line.startswith(("    ", "\t")):
             lines.append("")  # no indented line straight after text (module docstring)
         lines.append(line)
