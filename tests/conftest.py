@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import shutil
 import subprocess
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
@@ -24,11 +27,79 @@ def loader() -> PackLoader:
     return PackLoader()
 
 
-def protolint(*args, cwd=ROOT, env=None) -> subprocess.CompletedProcess:
-    """The command line as users run it, in a real subprocess."""
-    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+def protolint(*args, cwd=ROOT, env=None, text=True) -> subprocess.CompletedProcess:
+    """The command line as the console script enters it (`cli.main` with these
+    arguments), run in this process: its working directory, environment and
+    standard streams are swapped in for the run and put back after.  stdout is
+    a pipe, not a terminal; a crash prints its traceback and exits 1, as a
+    process would.  Environment values of None are unset."""
+    import gc
+    from unittest import mock
+
+    from protolint import cli, parsing
+
+    environment = {"NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
+    streams = {name: io.TextIOWrapper(io.BytesIO(), encoding="utf-8", newline="\n") for name in ("out", "err")}
+    argv, directory, parser, threshold = sys.argv, os.getcwd(), parsing._chosen, gc.get_threshold()
+    code = 0
+    try:
+        with mock.patch.dict(os.environ):
+            for name, value in environment.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+            os.chdir(cwd)
+            sys.argv = ["protolint", *map(str, args)]
+            with contextlib.redirect_stdout(streams["out"]), contextlib.redirect_stderr(streams["err"]):
+                try:
+                    cli.main()
+                except SystemExit as done:
+                    code = _exit_status(done.code)
+                except Exception:  # noqa: BLE001 - a crash is an outcome the tests assert on
+                    traceback.print_exc()
+                    code = 1
+    finally:
+        sys.argv = argv
+        os.chdir(directory)
+        parsing._chosen = parser
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
+    out, err = (_read(streams[name], text) for name in ("out", "err"))
+    return subprocess.CompletedProcess(["protolint", *map(str, args)], code, out, err)
+
+
+def _exit_status(code) -> int:
+    """What a process exits with for `sys.exit(code)`: a message exits 1 (and is printed)."""
+    if code is None:
+        return 0
+    if isinstance(code, int):
+        return code
+    print(code, file=sys.stderr)
+    return 1
+
+
+def _read(stream: io.TextIOWrapper, text: bool) -> str | bytes:
+    """A captured stream as `subprocess.run(capture_output=True, text=text)` returns it."""
+    stream.flush()
+    raw = stream.buffer.getvalue()
+    if not text:
+        return raw
+    return raw.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def protolint_process(*args, cwd=ROOT, env=None, text=True, timeout=60) -> subprocess.CompletedProcess:
+    """The command line as users run it, in a real subprocess: for what is about
+    the process itself (its exit status, its streams, its start-up, its
+    workers).  Environment values of None are unset."""
+    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
+    for name, value in (env or {}).items():
+        if value is None:
+            environment.pop(name, None)
+        else:
+            environment[name] = value
     return subprocess.run([sys.executable, "-m", "protolint", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env=environment, timeout=60)
+                          capture_output=True, text=text, env=environment, timeout=timeout)
 
 
 def init_repository(path: Path) -> Path:
