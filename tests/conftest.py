@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -100,6 +101,46 @@ def protolint_process(*args, cwd=ROOT, env=None, text=True, timeout=60) -> subpr
             environment[name] = value
     return subprocess.run([sys.executable, "-m", "protolint", *map(str, args)], cwd=cwd,
                           capture_output=True, text=text, env=environment, timeout=timeout)
+
+
+EXPECTATIONS = re.compile(r"\n*<!-- expect:\n(?P<places>.*?)-->\n\Z", re.S)
+EXPECTED_PLACE = re.compile(r"(?P<line>\d+): (?P<rules>.+)")
+EXPECTED_RULE = re.compile(r"(?P<rule>[A-Za-z0-9][\w.-]*)(?: \((?P<layer>L\d)\))?")
+
+
+def expected_findings(path: Path) -> set[tuple[int, str, str | None]]:
+    """The findings a fixture says it triggers, as (line, rule id, layer or None).
+
+    They close the fixture, in one HTML comment, one line per place a finding
+    points at:
+
+        <!-- expect:
+        5: P11E-guardrail (L1), core-L1-guardrail (L1)
+        -->
+
+    The layer is optional.  The comment closes the file instead of trailing each
+    line because findings mostly point at headings, and a comment on a heading's
+    line would become part of its title; at the end it shifts no line and
+    changes no finding (tests/test_fixtures.py and tests/test_workspace.py prove
+    it for the fixtures that have one).  A failing protocol lists every finding
+    of its test's run; a workspace fixture lists the cross-protocol (ws-) ones."""
+    found = EXPECTATIONS.search(path.read_text(encoding="utf-8"))
+    if found is None:
+        return set()
+    expected = set()
+    for place in found["places"].splitlines():
+        line = EXPECTED_PLACE.fullmatch(place)
+        assert line, f"{path}: {place!r} is not `LINE: RULE-ID (LAYER), …`"
+        for entry in line["rules"].split(", "):
+            rule = EXPECTED_RULE.fullmatch(entry)
+            assert rule, f"{path}: {entry!r} is not `RULE-ID` or `RULE-ID (LAYER)`"
+            expected.add((int(line["line"]), rule["rule"], rule["layer"]))
+    return expected
+
+
+def without_expectations(text: str) -> str:
+    """A fixture's text with its closing `<!-- expect:` comment taken out."""
+    return EXPECTATIONS.sub("\n", text)
 
 
 def init_repository(path: Path) -> Path:
