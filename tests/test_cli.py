@@ -22,6 +22,19 @@ def test_bare_file_argument_is_check():
     assert "PASS" in bare.stdout and "pack protocol-11-release-execution" in bare.stdout
 
 
+@pytest.mark.parametrize("args", [
+    ["--pack", "protocol-11-release-execution", "--format", "json", NO_GUARDRAIL],  # exit 1
+    ["--pack", "nonesuch", EXECUTION],  # a usage error: exit 2
+    ["chek", "x.md"],  # the command-name guess in main(), before the app runs
+    ["rules", "show", "core-L1-guardrail"],
+])
+def test_the_command_line_in_process_is_the_command_line_in_a_process(args):
+    """Most tests run the command line in this process (conftest.protolint): it
+    says and exits exactly what a real process does."""
+    inside, outside = protolint(*args), protolint_process(*args)
+    assert (inside.returncode, inside.stdout, inside.stderr) == (outside.returncode, outside.stdout, outside.stderr)
+
+
 def test_packs_chosen_by_applies_to():
     result = json.loads(protolint("--format", "json", EXECUTION, MANAGEMENT).stdout)
     assert [f["pack"] for f in result["files"]] == ["protocol-11-release-execution",
