@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import PROTOCOLS
-from test_cli import protolint
+from conftest import PROTOCOLS, protolint
 
 GOOD = PROTOCOLS / "release-execution" / "11-production-deployment.md"
 

@@ -8,12 +8,11 @@ import shutil
 
 import pytest
 
-from conftest import PROTOCOLS
+from conftest import PROTOCOLS, protolint
 from protolint.baseline import Baseline, BaselineError, write_baseline
 from protolint.parsing import parse_document
 from protolint.results import fingerprints
 from protolint.runner import Linter, read_protocol
-from test_cli import protolint
 
 FAILING = PROTOCOLS / "release-execution" / "failing"
 EXECUTION = "protocol-11-release-execution"

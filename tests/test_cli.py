@@ -1,4 +1,6 @@
-"""The command line as users run it: real subprocesses, exit codes, output shapes."""
+"""The command line as users run it: exit codes and output shapes.  Most tests run it
+in process; exit 0, 1 and 2, and the colour rules for a pipe, are held against a
+real process."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ import json
 
 import pytest
 
-from conftest import FIXTURES, PROTOCOLS, ROOT, protolint
+from conftest import FIXTURES, PROTOCOLS, protolint, protolint_process
 
 EXECUTION = PROTOCOLS / "release-execution" / "11-production-deployment.md"
 MANAGEMENT = PROTOCOLS / "release-management" / "11-production-deployment-release-management.md"
@@ -14,10 +16,23 @@ NO_GUARDRAIL = PROTOCOLS / "release-execution" / "failing" / "no-guardrail.md"
 
 
 def test_bare_file_argument_is_check():
-    bare, explicit = protolint(EXECUTION), protolint("check", EXECUTION)
+    bare, explicit = protolint_process(EXECUTION), protolint("check", EXECUTION)
     assert bare.returncode == explicit.returncode == 0
     assert bare.stdout == explicit.stdout
     assert "PASS" in bare.stdout and "pack protocol-11-release-execution" in bare.stdout
+
+
+@pytest.mark.parametrize("args", [
+    ["--pack", "protocol-11-release-execution", "--format", "json", NO_GUARDRAIL],  # exit 1
+    ["--pack", "nonesuch", EXECUTION],  # a usage error: exit 2
+    ["chek", "x.md"],  # the command-name guess in main(), before the app runs
+    ["rules", "show", "core-L1-guardrail"],
+])
+def test_the_command_line_in_process_is_the_command_line_in_a_process(args):
+    """Most tests run the command line in this process (conftest.protolint): it
+    says and exits exactly what a real process does."""
+    inside, outside = protolint(*args), protolint_process(*args)
+    assert (inside.returncode, inside.stdout, inside.stderr) == (outside.returncode, outside.stdout, outside.stderr)
 
 
 def test_packs_chosen_by_applies_to():
@@ -27,8 +42,8 @@ def test_packs_chosen_by_applies_to():
 
 
 def test_failing_protocol_text_output_and_exit_1():
-    result = protolint("--pack", "protocol-11-release-execution", NO_GUARDRAIL,
-                       "--project-root", str(FIXTURES / "project"))
+    result = protolint_process("--pack", "protocol-11-release-execution", NO_GUARDRAIL,
+                               "--project-root", str(FIXTURES / "project"))
     assert result.returncode == 1
     first = result.stdout.splitlines()[0]
     assert first.startswith(f"{NO_GUARDRAIL}:5:1  error    P11E-guardrail  ")
@@ -81,8 +96,8 @@ def test_fail_on_warning_fails_a_protocol_with_only_warnings(tmp_path):
 
 def test_usage_errors_exit_2():
     assert protolint("--pack", "nonesuch", EXECUTION).returncode == 2
-    assert protolint("--format", "xml", EXECUTION).returncode == 2
-    bad = protolint("--pack", "nonesuch", EXECUTION)
+    assert protolint_process("--format", "xml", EXECUTION).returncode == 2
+    bad = protolint_process("--pack", "nonesuch", EXECUTION)
     assert "unknown pack 'nonesuch'" in bad.stderr and "Traceback" not in bad.stderr
 
 
@@ -127,9 +142,9 @@ def test_rules_show_tells_how_the_form_and_the_fixers_come_in(rule_id, lines):
 
 def test_version_and_color_rules():
     assert protolint("--version").stdout.startswith("protolint ")
-    plain = protolint(NO_GUARDRAIL, "--pack", "core")
+    plain = protolint_process(NO_GUARDRAIL, "--pack", "core")
     assert "\x1b[" not in plain.stdout  # not a terminal, and NO_COLOR
-    forced = protolint(NO_GUARDRAIL, "--pack", "core", env={"FORCE_COLOR": "1", "NO_COLOR": ""})
+    forced = protolint_process(NO_GUARDRAIL, "--pack", "core", env={"FORCE_COLOR": "1", "NO_COLOR": ""})
     assert forced.returncode == 0
 
 

@@ -1,28 +1,20 @@
-"""The circular workflow end to end, through the real CLI: generate, check,
+"""The circular workflow end to end, through the command line: generate, check,
 refine, and the honest stops (form omission, stall, regenerator)."""
 
 from __future__ import annotations
 
 import difflib
 import json
-import os
 import shutil
-import subprocess
 import sys
 
 import pytest
 import yaml
 
-from conftest import CORPUS, FIXTURES, PROTOCOLS, ROOT, form_with_halts, needs_corpus
+from conftest import CORPUS, FIXTURES, PROTOCOLS, form_with_halts, needs_corpus, protolint
 
 FORMS = FIXTURES / "forms"
 PROJECT = FIXTURES / "project"
-
-
-def protolint(*args, cwd=ROOT):
-    env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    return subprocess.run([sys.executable, "-m", "protolint", *map(str, args)], cwd=cwd, env=env,
-                          capture_output=True, text=True, timeout=120)
 
 
 # The [MUST] steps each bundled form leaves without a halt condition, which

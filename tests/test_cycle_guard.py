@@ -10,8 +10,8 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, PROTOCOLS
-from test_cycle import FORMS, PROJECT, protolint
+from conftest import FIXTURES, PROTOCOLS, protolint, protolint_process
+from test_cycle import FORMS, PROJECT
 
 FORM = FORMS / "protocol-input-form-11-deployment-b999fbd.yaml"
 GOOD = PROTOCOLS / "release-execution" / "11-production-deployment.md"
@@ -34,9 +34,9 @@ def regenerator(tmp_path, body: str) -> str:
     return f"{sys.executable} {script}"
 
 
-def cycle(draft, out, command, *extra):
-    return protolint("cycle", FORM, "--from", draft, "-o", out, "--project-root", PROJECT,
-                     "--no-analysis", "--regenerate-cmd", command, *extra)
+def cycle(draft, out, command, *extra, run=protolint):
+    return run("cycle", FORM, "--from", draft, "-o", out, "--project-root", PROJECT,
+               "--no-analysis", "--regenerate-cmd", command, *extra)
 
 
 def repaired(text: str) -> str:
@@ -112,8 +112,8 @@ def test_a_second_cycle_on_the_same_output_is_refused_naming_the_first(tmp_path,
     from protolint.lock import OutputLock
 
     out = tmp_path / "out.md"
-    with OutputLock(out, "protolint cycle other-form.yaml"):
-        done = cycle(draft, out, regenerator(tmp_path, ""))
+    with OutputLock(out, "protolint cycle other-form.yaml"):  # held by this process, so the cycle runs in another
+        done = cycle(draft, out, regenerator(tmp_path, ""), run=protolint_process)
     assert done.returncode == 2
     assert "round" not in done.stdout  # refused before any work
     message = done.stderr.strip().splitlines()[-1]

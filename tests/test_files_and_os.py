@@ -1,11 +1,11 @@
-"""Files and the operating system, in real subprocesses: --fix writes through
+"""Files and the operating system, through the command line: --fix writes through
 symlinks and keeps how a file is stored, refuses what may not be written; what
 the OS refuses is one line and exit 2; walks name what they cannot read, follow
 a named symlinked directory and check a named directory git ignores.
 
 Permissions are tested as an unprivileged user: root may write anything, so
 under root the command runs through `setpriv` as nobody, in a directory nobody
-can reach."""
+can reach: those runs are real processes."""
 
 from __future__ import annotations
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import FIXTURES, PROTOCOLS
+from conftest import FIXTURES, PROTOCOLS, expected_findings, without_expectations
+from protolint.parsing import parse_directive
 from protolint.runner import Linter, read_protocol
 
 EXECUTION = "protocol-11-release-execution"
@@ -42,21 +43,45 @@ def test_passing_fixture_passes_its_seed_pack_chosen_by_file_name(path, pack):
     assert result.missing_layers == []
 
 
-@pytest.mark.parametrize("variant, expected", [
-    ("no-guardrail", {("P11E-guardrail", "L1"), ("core-L1-guardrail", "L1")}),
-    ("no-quality-gates", {("P11E-sections-present", "L3"), ("core-L2-quality-gates", "L2"),
-                          ("core-L2-gates-section", "L2")}),
-    ("steps-without-markers", {("P11E-step-markers", "L3"), ("core-L3-action-markers", "L3"),
-                               ("form-L3-step-markers", "L3")}),
-    ("unfenced-communication", {("P11E-communication-fenced", "L4"), ("core-L4-templates-fenced", "L4"),
-                                ("form-L4-prompts", "L4")}),
-    ("no-handoff-to-12", {("P11E-completion-command", "L3")}),
-    ("sections-out-of-order", {("P11E-sections-order", "L3"), ("core-L3-section-order", "L3")}),
-])
-def test_failing_fixture_triggers_exactly_its_rules(variant, expected):
-    result = check(PROTOCOLS / "release-execution" / "failing" / f"{variant}.md", EXECUTION, FORMS[EXECUTION])
-    assert {(f.rule_id, f.layer) for f in result.findings} == expected
+FAILING = sorted((PROTOCOLS / "release-execution" / "failing").glob("*.md"))
+
+
+@pytest.mark.parametrize("path", FAILING, ids=lambda path: path.stem)
+def test_failing_fixture_triggers_exactly_its_rules(path):
+    """Each failing fixture closes with the findings it expects (conftest.expected_findings):
+    checked with its seed pack, its form and the project, it triggers exactly those."""
+    result = check(path, EXECUTION, FORMS[EXECUTION])
+    expected = expected_findings(path)
+    assert expected and all(layer for _, _, layer in expected), "each failing fixture states its rules and layers"
+    assert {(f.line, f.rule_id, f.layer) for f in result.findings} == expected
     assert not result.passed
+
+
+def outcome(result):
+    """Everything a check says of a file, for comparing two checks of it."""
+    return ([(f.rule_id, f.layer, f.severity, f.line, f.column, f.end_line, f.section, f.message)
+             for f in result.findings],
+            [(s.finding.rule_id, s.finding.line) for s in result.suppressed], [str(n) for n in result.notices],
+            result.score, result.passed, sorted(result.unchecked), [(layer.id, layer.score) for layer in result.layers])
+
+
+@pytest.fixture(scope="module")
+def every_pack():
+    """A linter per shipped pack, and one choosing packs as `check` does."""
+    packs = [None, "core", "blueprint", "trust", "form", EXECUTION, MANAGEMENT]
+    return {pack: Linter([pack] if pack else None, form=FORMS[EXECUTION], project_root=PROJECT,
+                         report_unused_suppressions=True) for pack in packs}
+
+
+@pytest.mark.parametrize("path", FAILING, ids=lambda path: path.stem)
+def test_the_expectation_comment_is_no_directive_and_changes_no_finding(path, every_pack):
+    text = read_protocol(path)
+    bare = without_expectations(text)
+    assert bare != text and "<!-- expect:" not in bare
+    comment = text[len(bare.rstrip("\n")):].strip()
+    assert parse_directive(comment.removeprefix("<!--").removesuffix("-->"), 1, 1, 1) is None
+    for pack, linter in every_pack.items():
+        assert outcome(linter.check_text(text, str(path))) == outcome(linter.check_text(bare, str(path))), pack
 
 
 def test_missing_section_is_reported_once_not_as_a_cascade():

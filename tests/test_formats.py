@@ -1,5 +1,5 @@
 """The CI report formats (github, sarif, junit) and --output, as users run them:
-real subprocesses, outputs read back the way GitHub, code scanning and JUnit
+through the command line, outputs read back the way GitHub, code scanning and JUnit
 consumers read them (workflow-command parsing, the SARIF 2.1.0 JSON Schema,
 an XML parser)."""
 
@@ -9,15 +9,13 @@ import contextlib
 import json
 import os
 import re
-import subprocess
-import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import jsonschema
 import pytest
 
-from conftest import PROTOCOLS, ROOT
+from conftest import PROTOCOLS, ROOT, protolint
 from protolint import report
 from protolint.report.github import escape_data, escape_property
 from protolint.runner import Linter, exit_code
@@ -27,17 +25,6 @@ FAILING = PROTOCOLS / "release-execution" / "failing"
 NO_GUARDRAIL = FAILING / "no-guardrail.md"
 P11E = "protocol-11-release-execution"
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
-
-
-def protolint(*args, cwd=ROOT, env=None, text=True):
-    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200"}
-    for name, value in (env or {}).items():
-        if value is None:
-            environment.pop(name, None)
-        else:
-            environment[name] = value
-    return subprocess.run([sys.executable, "-m", "protolint", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=text, env=environment, timeout=60)
 
 
 def library_report(*paths, pack=None, cwd=ROOT, name="json"):

@@ -6,10 +6,7 @@ bytes."""
 from __future__ import annotations
 
 import dataclasses
-import os
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +14,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import CORPUS, FIXTURES, ROOT, form_with_halts, needs_corpus
+from conftest import CORPUS, FIXTURES, ROOT, form_with_halts, needs_corpus, protolint, protolint_process
 from protolint.errors import UserError
 from protolint.form import Form, FormError, load_form, normalise
 from protolint.generate import PROFILES, default_output_path, default_profile, render
@@ -194,7 +191,8 @@ def test_any_form_renders_deterministically_with_every_string(form):
 
 def test_output_is_deterministic_across_processes():
     """Same form → same bytes, whatever the interpreter's hash seed."""
-    outputs = {generate_cli(EXECUTION_FORM, "-o", "-", env={"PYTHONHASHSEED": seed}).stdout for seed in ("1", "2")}
+    outputs = {protolint_process("generate", EXECUTION_FORM, "-o", "-", env={"PYTHONHASHSEED": seed}).stdout
+               for seed in ("1", "2")}
     assert len(outputs) == 1
     (text,) = outputs
     assert text == render(load_form(EXECUTION_FORM))
@@ -382,10 +380,8 @@ def test_user_template_errors_name_file_and_line(tmp_path, body, message):
 
 # --- The command line.
 
-def generate_cli(*args, cwd=ROOT, env=None):
-    environment = {**os.environ, "NO_COLOR": "1", "COLUMNS": "200", **(env or {})}
-    return subprocess.run([sys.executable, "-m", "protolint", "generate", *map(str, args)], cwd=cwd,
-                          capture_output=True, text=True, env=environment, timeout=60)
+def generate_cli(*args, cwd=ROOT):
+    return protolint("generate", *args, cwd=cwd)
 
 
 def test_cli_writes_the_default_path_and_says_how_to_check_it(tmp_path):
@@ -397,8 +393,7 @@ def test_cli_writes_the_default_path_and_says_how_to_check_it(tmp_path):
     assert result.stdout == (f"wrote .cursor/ai-driven-workflow/11-production-deployment.md (profile release-execution); "
                              f"run `protolint check .cursor/ai-driven-workflow/11-production-deployment.md "
                              f"--pack protocol-11-release-execution --form {form}`\n")
-    check_run = subprocess.run([sys.executable, "-m", "protolint", str(written)], cwd=tmp_path,
-                               capture_output=True, text=True, timeout=60)
+    check_run = protolint(written, cwd=tmp_path)
     assert check_run.returncode == 0 and "PASS" in check_run.stdout
 
 

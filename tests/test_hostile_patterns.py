@@ -8,7 +8,7 @@ import textwrap
 import pytest
 import yaml
 
-from conftest import ROOT, protolint
+from conftest import ROOT, protolint_process
 from protolint.errors import PackError
 from protolint.packs import PackLoader
 from protolint.regex import Pattern, PatternError, compile_pattern
@@ -144,7 +144,7 @@ def test_a_catastrophic_pattern_finishes_in_a_real_run(tmp_path):
     doc = tmp_path / "p.md"
     doc.write_text("# PROTOCOL 1: X\n\n## AI ROLE AND MISSION\n\n" + ("a" * 40 + "b\n\n") * 200
                    + "a" * 30 + "\n", encoding="utf-8")
-    result = protolint("check", "--isolated", "--pack", pack, doc)
+    result = protolint_process("check", "--isolated", "--pack", pack, doc)  # bounded by its timeout
     assert result.returncode == 1, result.stderr
     assert "team-L1-x" in result.stdout and "Traceback" not in result.stderr
 

@@ -2,7 +2,8 @@
 
 The example plugin under tests/plugins/ is built and installed with pip into a
 directory put on PYTHONPATH, where importlib.metadata finds its entry points as
-it would in a virtualenv.  Broken plugins are installed distributions too, laid
+it would in a virtualenv: those runs are real processes, started with that
+PYTHONPATH.  Broken plugins are installed distributions too, laid
 out as an installer leaves them (a dist-info with entry_points.txt)."""
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import textwrap
 
 import pytest
 
-from conftest import PROTOCOLS, ROOT, protolint
+from conftest import PROTOCOLS, ROOT, protolint, protolint_process
 from protolint.schema import shipped_pack_schema
 
 PLUGIN = ROOT / "tests" / "plugins" / "protolint-example-plugin"
@@ -48,18 +49,18 @@ def example_plugin(tmp_path_factory):
 def test_a_pack_uses_a_plugin_kind_through_the_cli(example_plugin, tmp_path):
     pack = tmp_path / "concise.yaml"
     pack.write_text(pack_using("max_words", "    max: 40\n"), encoding="utf-8")
-    result = protolint("--format", "json", "--pack", pack, EXECUTION, env=example_plugin)
+    result = protolint_process("--format", "json", "--pack", pack, EXECUTION, env=example_plugin)
     assert result.returncode == 0, result.stderr
     (file,) = json.loads(result.stdout)["files"]
     long_steps = [f for f in file["findings"] if f["rule"] == "concise-steps"]
     assert long_steps and all("words, more than 40" in f["message"] for f in long_steps)
     assert long_steps[0]["message"].startswith("A step is too long to scan ('STEP 1:")
 
-    schema = json.loads(protolint("schema", "pack", env=example_plugin).stdout)
+    schema = json.loads(protolint_process("schema", "pack", env=example_plugin).stdout)
     assert "max_words" in schema["definitions"]["rule"]["properties"]["check"]["enum"]
     assert "max_words" not in shipped_pack_schema()["definitions"]["rule"]["properties"]["check"]["enum"]
 
-    shown = protolint("rules", "show", "concise-steps", "--pack", pack, env=example_plugin)
+    shown = protolint_process("rules", "show", "concise-steps", "--pack", pack, env=example_plugin)
     assert shown.returncode == 0 and "max_words" in shown.stdout
 
 
@@ -67,7 +68,7 @@ def test_a_pack_uses_a_plugin_kind_through_the_cli(example_plugin, tmp_path):
 def test_plugin_kind_parameters_are_validated_by_its_schema(example_plugin, tmp_path):
     pack = tmp_path / "concise.yaml"
     pack.write_text(pack_using("max_words", "    max: forty\n"), encoding="utf-8")
-    result = protolint("--pack", pack, EXECUTION, env=example_plugin)
+    result = protolint_process("--pack", pack, EXECUTION, env=example_plugin)
     assert result.returncode == 2
     assert result.stderr.strip() == (f"protolint: error: {pack}:11: rule concise-steps: "
                                      "rules.0.max: 'forty' is not of type 'integer'")
@@ -102,23 +103,23 @@ def broken_plugins(tmp_path):
 def test_a_broken_plugin_is_one_error_naming_plugin_and_entry_point(broken_plugins, tmp_path):
     pack = tmp_path / "concise.yaml"
     pack.write_text(pack_using("broken_kind"), encoding="utf-8")
-    result = protolint("--pack", pack, EXECUTION, env=broken_plugins)
+    result = protolint_process("--pack", pack, EXECUTION, env=broken_plugins)
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"protolint: error: {pack}:10: rule concise-steps: plugin broken-plugin (entry point "
         "broken_kind = broken_plugin:broken_kind): cannot be loaded: ImportError: needs a library that is not installed")
 
     pack.write_text(pack_using("silent_kind"), encoding="utf-8")
-    silent = protolint("--pack", pack, EXECUTION, env=broken_plugins)
+    silent = protolint_process("--pack", pack, EXECUTION, env=broken_plugins)
     assert silent.returncode == 2
     assert "plugin broken-plugin (entry point silent_kind = broken_plugin_silent:silent): " \
            "registers no check kind named 'silent_kind'" in silent.stderr
 
-    schema = protolint("schema", "pack", env=broken_plugins)
+    schema = protolint_process("schema", "pack", env=broken_plugins)
     assert schema.returncode == 2 and "plugin broken-plugin" in schema.stderr and "Traceback" not in schema.stderr
 
 
 def test_plugins_load_only_when_a_pack_needs_one(broken_plugins):
     """Shipped packs use built-in kinds only: an installed broken plugin never runs."""
-    result = protolint(EXECUTION, env=broken_plugins)
+    result = protolint_process(EXECUTION, env=broken_plugins)
     assert result.returncode == 0 and "PASS" in result.stdout

@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, PROTOCOLS, ROOT
+from conftest import FIXTURES, PROTOCOLS, ROOT, without_expectations
 
 pytestmark = pytest.mark.slow
 
@@ -130,7 +130,7 @@ def test_fix_hook_mends_the_protocol_fails_that_run_and_passes_the_next(tmp_path
     shutil.copy(FORM, project / "forms" / FORM.name)
     (project / "protolint.yaml").write_text(f"form: forms/{FORM.name}\n", encoding="utf-8")
     protocol = project / "protocols" / "11-production-deployment.md"
-    shutil.copy(FAILING, protocol)
+    protocol.write_text(without_expectations(FAILING.read_text(encoding="utf-8")), encoding="utf-8")
 
     fixing = pre_commit_run(project, hooks)
     assert fixing.returncode == 1, fixing.stdout + fixing.stderr

@@ -8,10 +8,9 @@ import textwrap
 
 import pytest
 
-from conftest import PROTOCOLS
+from conftest import PROTOCOLS, protolint
 from protolint.parsing import parse_directive, parse_document
 from protolint.runner import Linter, read_protocol
-from test_cli import protolint
 
 SUPPRESSIONS = PROTOCOLS / "suppressions"
 NO_GUARDRAIL = PROTOCOLS / "release-execution" / "failing" / "no-guardrail.md"

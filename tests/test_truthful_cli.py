@@ -1,6 +1,6 @@
-"""A command line that tells the truth, in real subprocesses: the exit code is
+"""A command line that tells the truth: the exit code is
 explained wherever it is not already plain, output off a terminal is whole
-lines a pipe can grep, `rules` reads the configuration as `check` does, and a
+lines a pipe can grep (a real one, into grep), `rules` reads the configuration as `check` does, and a
 walk (the Action's `paths: "."`) checks protocols, not every Markdown file."""
 
 from __future__ import annotations

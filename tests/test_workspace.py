@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import CORPUS, FIXTURES, needs_corpus, protolint
+from conftest import CORPUS, FIXTURES, expected_findings, needs_corpus, protolint, without_expectations
 from protolint.runner import Linter
 
 GOOD = FIXTURES / "workspace" / "good"
@@ -25,18 +25,32 @@ def test_a_consistent_workflow_has_no_workspace_finding():
 
 
 def test_each_broken_claim_is_found_at_the_line_that_makes_it():
+    """The broken workflow: Protocol 10 names no staging-report.json, 11 and 12
+    feed each other, 11 keeps its evidence under protocol-15 and hands off to 12
+    and to 13 (which does not exist), and two files claim Protocol 12.  Each file
+    closes with the cross-protocol findings it expects (conftest.expected_findings)."""
     found, _ = workspace_findings(BROKEN)
-    assert found == {
-        ("11-deployment.md", "ws-L3-input-sources", 6),      # Protocol 10 names no staging-report.json
-        ("11-deployment.md", "ws-L3-input-order", 7),        # 11 and 12 feed each other
-        ("11-deployment.md", "ws-L3-own-number", 10),        # evidence under protocol-15
-        ("11-deployment.md", "ws-L3-handoff-targets", 16),   # Protocol 13 does not exist
-        ("11-deployment.md", "ws-L3-own-number", 16),        # hands off to 12 and to 13
-        ("12-monitoring.md", "ws-L3-unique-number", 1),
-        ("12-monitoring-copy.md", "ws-L3-unique-number", 1),
-        ("12-monitoring.md", "ws-L3-input-order", 6),
-        ("12-monitoring-copy.md", "ws-L3-input-order", 6),
-    }
+    expected = {(path.name, rule, line) for path in BROKEN.glob("*.md") for line, rule, _ in expected_findings(path)}
+    assert len(expected) == 9 and all(rule.startswith("ws-") for _, rule, _ in expected)
+    assert found == expected
+
+
+def test_the_expectation_comments_change_no_finding_and_no_graph(tmp_path):
+    bare = tmp_path / "broken"
+    bare.mkdir()
+    for path in BROKEN.glob("*.md"):
+        (bare / path.name).write_text(without_expectations(path.read_text(encoding="utf-8")), encoding="utf-8")
+    assert any((bare / path.name).read_text(encoding="utf-8") != path.read_text(encoding="utf-8")
+               for path in BROKEN.glob("*.md"))
+
+    def everything(folder):
+        run = Linter(["core"], workspace=True).run([str(folder)])
+        return sorted((r.path.split("/")[-1], f.rule_id, f.line, f.message.replace(str(folder), ""))
+                      for r in run.results for f in r.findings)
+
+    assert everything(bare) == everything(BROKEN)
+    graphs = [protolint("graph", folder, "--format", "json").stdout.replace(str(folder), "") for folder in (bare, BROKEN)]
+    assert graphs[0] == graphs[1]
 
 
 def test_without_workspace_the_cross_protocol_rules_are_not_run():
