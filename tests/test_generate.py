@@ -442,9 +442,7 @@ def test_cli_usage_errors_exit_2(tmp_path, args, message):
 def test_generate_and_cycle_refuse_an_unknown_profile_alike(tmp_path):
     said = set()
     for command in ("generate", "cycle"):
-        result = subprocess.run([sys.executable, "-m", "protolint", command, str(EXECUTION_FORM),
-                                 "--profile", "release", "-o", str(tmp_path / "out.md")],
-                                capture_output=True, text=True, cwd=tmp_path)
+        result = protolint(command, EXECUTION_FORM, "--profile", "release", "-o", tmp_path / "out.md", cwd=tmp_path)
         assert result.returncode == 2 and not (tmp_path / "out.md").exists()
         said.add(result.stderr.strip())
     assert said == {"protolint: error: unknown profile 'release'; choose one of: "
