@@ -136,8 +136,25 @@ def test_rules_that_select_alike_share_one_selection_per_document():
     items = {"select": "items", "section": "STEPS"}
     first, again = compile_selector(dict(items)), compile_selector(dict(items))
     gates = compile_selector({**items, "where": "Gate"})
-    assert first.resolve(doc) is again.resolve(doc)
+    assert first.resolve(doc).nodes is again.resolve(doc).nodes and again.resolve(doc).document is doc
     assert [n.label for n in gates.resolve(doc).nodes] == ["- Gate: one"]
     assert [n.label for n in first.resolve(doc).nodes] == ["- Gate: one", "- two"]
     other = parse_document("# PROTOCOL 1: X\n\n## STEPS\n\n- three\n", "q.md")
     assert [n.label for n in first.resolve(other).nodes] == ["- three"]
+
+
+def test_a_checked_document_is_not_held_by_what_its_check_keeps():
+    """A run checks thousands of files with the collector slowed down: nothing a
+    check keeps (its result, the document's own selections) may point back at
+    the document, or every document stays in memory until a collection."""
+    import sys
+
+    from protolint.engine import check_document
+    from protolint.packs import PackLoader
+
+    pack = PackLoader().load("core")
+    doc = parse_document("# PROTOCOL 1: X\n\n## STEPS\n\n- Gate: one\n", "p.md")
+    before = sys.getrefcount(doc)
+    result = check_document(doc, pack)
+    assert result.findings and doc.selected
+    assert sys.getrefcount(doc) == before

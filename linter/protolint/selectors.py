@@ -125,9 +125,12 @@ class Selector:
         """What this selector picks in `doc`; rules that select alike share it."""
         key = (self.names, self.shown_name, self.pattern and self.pattern.pattern, self.level, self.select,
                self.where and self.where.pattern, self.roles, self.exclude, self.prose)
-        scope = doc.selected.get(key)
-        if scope is None:
-            scope = doc.selected[key] = self._resolve(doc)
+        kept = doc.selected.get(key)
+        if kept is not None:
+            return replace(kept, document=doc)
+        scope = self._resolve(doc)
+        # kept without its document: a document holding itself would outlive its check
+        doc.selected[key] = replace(scope, document=None)
         return scope
 
     def _resolve(self, doc: Document) -> Scope:
