@@ -266,7 +266,7 @@ class _DocumentBuilder:
         """Last line of a span, ignoring trailing blank lines (`>` alone is a
         blank line of a quote) and `---` rules.  Parsers disagree on whether a
         span takes the blank lines below it; no reader does."""
-        while end > start and _TRAILER.match(self.lines[end - 1]):
+        while end > start and (not self.lines[end - 1].strip() or _TRAILER.match(self.lines[end - 1])):
             end -= 1
         return end
 

@@ -31,9 +31,6 @@ _ATX_OPENING = re.compile(rb" {0,3}#{1,6}(?=[ \t]|$)")
 _CLOSING_HASHES = re.compile(rb"(?:^|[ \t])(#+[ \t]*)$")
 _BLANK = re.compile(rb"[ \t\n]*")
 _BLANK_CODES = frozenset(b" \t\n")
-# what the Document builder looks for among a paragraph's inline children:
-# strong emphasis (bold lines and labels) and inline HTML (comments, directives)
-_INLINE_MARKUP = (b"**", b"__", b"<")
 
 
 class Token:
@@ -58,15 +55,11 @@ class Token:
 class _Inline:
     """The inline content of one paragraph, heading or table cell being read."""
 
-    __slots__ = ("map", "children", "keep", "after_text", "start", "end", "image_depth", "synthetic")
+    __slots__ = ("map", "children", "start", "end", "image_depth", "synthetic")
 
-    def __init__(self, map: list[int] | None, keep: bool = True, synthetic: bool = False):
+    def __init__(self, map: list[int] | None, synthetic: bool = False):
         self.map = map
         self.children: list[Token] = []
-        self.keep = keep
-        """Whether the children are built: a paragraph without bold or inline HTML
-        in its source gives the builder nothing to read in them (most list items)."""
-        self.after_text = False  # unkept children: whether the last one would be text
         self.start = -1  # byte range of the inline source, for the token's content
         self.end = -1
         self.image_depth = 0  # inside an image: its alt text is not the paragraph's text
@@ -100,7 +93,6 @@ class _Reader:
         self.lists: list[str] = []
         self.quotes = 0  # block quotes open
         self.quoted_fences: list[Token] = []
-        self.items: list[dict] = []  # spans of the list items open
 
     def line(self, offset: int) -> int:
         return bisect_right(self.starts, offset) - 1
@@ -172,7 +164,7 @@ class _Reader:
             self.close_synthetic()
             place = self.map(span)
             self.push("paragraph_open", "p", place)
-            self.inline = _Inline(list(place), keep=self.marked_up(span))
+            self.inline = _Inline(list(place))
         elif name == "Heading":
             self.close_synthetic()
             level = tag["Heading"]["level"][1]
@@ -185,7 +177,6 @@ class _Reader:
             self.open("ordered_list_open" if ordered else "bullet_list_open", self.lists[-1], span)
         elif name == "Item":
             self.open("list_item_open", "li", span)
-            self.items.append(span)
         elif name == "BlockQuote":
             self.open("blockquote_open", "blockquote", span)
             self.quotes += 1
@@ -225,7 +216,6 @@ class _Reader:
             self.close("ordered_list_close" if tag == "ol" else "bullet_list_close", tag)
         elif name == "Item":
             self.close("list_item_close", "li")
-            self.items.pop()
         elif name == "BlockQuote":
             self.close("blockquote_close", "blockquote")
             self.quotes -= 1
@@ -243,10 +233,6 @@ class _Reader:
             self.close("tr_close", "tr")
         elif name == "TableCell":
             self.flush_inline()
-
-    def marked_up(self, span: dict) -> bool:
-        source, start, end = self.source, span["start"], span["end"]
-        return any(source.find(markup, start, end) >= 0 for markup in _INLINE_MARKUP)
 
     def fence_info(self, start: int) -> str:
         """The info string as written: markdown-it keeps its escapes and entities."""
@@ -281,35 +267,25 @@ class _Reader:
 
     def current_inline(self, span: dict) -> _Inline:
         if self.inline is None:  # text directly in a tight list item
-            self.inline = _Inline(self.map(span), keep=not self.items or self.marked_up(self.items[-1]),
-                                  synthetic=True)
+            self.inline = _Inline(self.map(span), synthetic=True)
             self.push("paragraph_open", "p", self.inline.map)
         return self.inline
 
-    def add_inline(self, token: Token | None, span: dict) -> None:
+    def add_inline(self, token: Token, span: dict) -> None:
         inline = self.current_inline(span)
         if inline.image_depth:
             return
         if inline.start < 0:
             inline.start = span["start"]
         inline.end = span["end"]
-        if inline.keep:
-            inline.children.append(token)
-        else:
-            inline.after_text = False
+        inline.children.append(token)
 
     def add_text(self, value: str, span: dict) -> None:
         inline = self.current_inline(span)
         children = inline.children
         if inline.image_depth:
             return
-        if not inline.keep:
-            if inline.after_text:
-                inline.end = span["end"]
-            elif value:
-                self.add_inline(None, span)
-                inline.after_text = True
-        elif children and children[-1].type == "text":
+        if children and children[-1].type == "text":
             children[-1].content += value  # markdown-it joins adjacent text
             inline.end = span["end"]
         elif value:
@@ -322,8 +298,8 @@ class _Reader:
         hard break; which kind of break is no matter to the Document)."""
         source = self.source
         newline = source.find(b"\n", span["start"])
-        if newline <= 0 or source[newline - 1] == 0x5C:  # a backslash break keeps what precedes it
-            return
+        if newline <= 0 or source[newline - 1] not in (0x20, 0x09):
+            return  # nothing trails the line (or a backslash break, which keeps what precedes it)
         start = newline
         while start > 0 and source[start - 1] in (0x20, 0x09):
             start -= 1
@@ -348,10 +324,7 @@ class _Reader:
         if name == "Image":
             inline.image_depth -= 1
         elif not inline.image_depth:
-            if inline.keep:
-                inline.children.append(Token(f"{_PAIRS[name]}_close", _PAIRS[name]))
-            else:
-                inline.after_text = False
+            inline.children.append(Token(f"{_PAIRS[name]}_close", _PAIRS[name]))
 
     def flush_inline(self) -> None:
         inline = self.inline
