@@ -27,6 +27,7 @@ clean:
 # Regenerate the shipped pack schema after adding or changing a check kind.
 schema: $(STAMP)
 	$(BIN)/python -m protolint.schema > linter/protolint/schemas/pack.schema.json
+	$(BIN)/python -m protolint.shipped > linter/protolint/shipped.json
 
 # Publish each rule's measured precision after relabelling tests/data/finding-labels.tsv.
 precision: $(STAMP)

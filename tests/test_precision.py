@@ -8,7 +8,7 @@ from pathlib import Path
 from conftest import ROOT
 from protolint.packs import PackLoader, shipped_pack_names
 from protolint.precision import describe, rules_table, shipped, tally
-from protolint.roles import shipped_rules_dir
+from protolint.shipped import shipped_rules_dir
 
 LABELS = Path(__file__).parent / "data" / "finding-labels.tsv"
 

@@ -16,7 +16,7 @@ from protolint.checks import locate
 from protolint.document import Document, Node, Section
 from protolint.packs import Rule
 from protolint.results import Result
-from protolint.roles import shipped_rules_dir
+from protolint.shipped import shipped_rules_dir
 from protolint.validation import parse_yaml, read_yaml_text
 
 LAYER_NAMES = {"L1": "System-Level Decisions", "L2": "Behavioral Control", "L3": "Procedural Logic",

@@ -25,7 +25,8 @@ from protolint.checks.builtin import load_builtin_checks
 from protolint.errors import PackError, PluginError, did_you_mean
 from protolint.parameters import ParameterError, compile_parameters, compile_value
 from protolint.regex import Pattern, PatternError, compile_pattern
-from protolint.roles import Vocabulary, shipped_rules_dir, shipped_vocabulary
+from protolint.roles import Vocabulary, shipped_vocabulary
+from protolint.shipped import parsed, shipped_rules_dir
 from protolint.selectors import Selector, Union, compile_selector
 from protolint.userfiles import Unreadable, read_user_text
 from protolint.validation import (MAX_YAML_CHARS, LineIndex, first_error, line_for,
@@ -292,6 +293,10 @@ class PackLoader:
 
     def _read(self, path: Path) -> tuple[dict, LineIndex]:
         source = str(path)
+        if not self._verified(source):
+            copy = parsed(path)
+            if copy is not None:
+                return copy
         try:
             text = read_user_text(path, "pack", MAX_YAML_CHARS)
         except Unreadable as error:

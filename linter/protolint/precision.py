@@ -16,7 +16,7 @@ import sys
 from functools import lru_cache
 from pathlib import Path
 
-from protolint.roles import shipped_rules_dir
+from protolint.shipped import shipped_rules_dir
 
 
 def tally(labels: Path) -> dict[str, dict[str, int]]:

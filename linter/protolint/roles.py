@@ -13,21 +13,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from protolint.document import CodeBlock, Document, Section, canonical_title
 from protolint.regex import FullMatchSet, Pattern, compile_pattern
+from protolint.shipped import parsed, shipped_rules_dir
 from protolint.validation import parse_yaml, read_yaml_text
 
 
-def shipped_rules_dir() -> Path:
-    """Packs and the role vocabulary travel in the wheel as protolint/rules; a
-    source checkout keeps them at the top level, beside linter/."""
-    inside = Path(str(resources.files("protolint"))) / "rules"
-    if inside.is_dir():
-        return inside
-    return Path(__file__).resolve().parents[2] / "rules"
 
 
 EXAMPLE = "example"
@@ -193,4 +186,5 @@ def _set(specs: dict, key: str) -> FullMatchSet | None:
 def shipped_vocabulary() -> Vocabulary:
     """The vocabulary every Document is classified with (read once per process)."""
     path = shipped_rules_dir() / "vocabulary" / "roles.yaml"
-    return compile_vocabulary(parse_yaml(read_yaml_text(path))[1])
+    copy = parsed(path)
+    return compile_vocabulary(copy[0] if copy else parse_yaml(read_yaml_text(path))[1])

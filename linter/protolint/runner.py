@@ -412,7 +412,7 @@ class Linter:
         vocabularies) and the configured packs with all they extend."""
         if settings.packs not in self._pack_digests:
             from protolint.cache import file_digest
-            from protolint.roles import shipped_rules_dir
+            from protolint.shipped import shipped_rules_dir
 
             shipped = sorted(p for p in shipped_rules_dir().rglob("*") if p.is_file())
             configured = sorted({source for reference in settings.packs or ()
