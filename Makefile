@@ -24,7 +24,8 @@ test: $(STAMP)
 clean:
 	rm -rf $(VENV) dist build
 
-# Regenerate the shipped pack schema after adding or changing a check kind.
+# Regenerate the shipped pack schema after adding or changing a check kind or fix action,
+# and the parsed copy of the shipped packs after editing one.
 schema: $(STAMP)
 	$(BIN)/python -m protolint.schema > linter/protolint/schemas/pack.schema.json
 	$(BIN)/python -m protolint.shipped > linter/protolint/shipped.json
