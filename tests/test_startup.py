@@ -39,12 +39,12 @@ def test_the_libraries_are_imported_where_they_are_used(tmp_path):
 
 
 def test_a_check_of_a_protocol_without_a_form_imports_no_form_fix_or_workspace_code(tmp_path):
-    """Forms, fixes, the workspace and pyproject files are read by some runs;
-    a plain check of one protocol pays for none of them."""
+    """Forms, fixes, the workspace, pyproject files and YAML are read by some
+    runs; a plain check of one protocol pays for none of them."""
     protocol = tmp_path / "03-brief.md"
     protocol.write_text("# PROTOCOL 3: Brief\n\n## 1. ROLE\n\nYou are a writer.\n", encoding="utf-8")
     loaded = imported("check", str(protocol), "--no-cache", "--isolated", whole=True)
     assert "protolint.packs" in loaded  # the measure sees protolint's own modules
     unused = {"protolint.form", "protolint.fix", "protolint.fixes", "protolint.fixing", "protolint.workspace",
-              "protolint.generate", "tomllib"}
+              "protolint.generate", "tomllib", "yaml"}  # the shipped packs come from their parsed copy
     assert loaded & unused == set()

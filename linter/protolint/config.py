@@ -33,13 +33,11 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from protolint.errors import ConfigError, UserError
 from protolint.packs import is_pack_path
 from protolint.userfiles import Unreadable, read_user_text
-from protolint.validation import (MAX_YAML_CHARS, LineIndex, first_error, line_for,
-                                   line_index, parse_yaml, yaml_error_place)
+from protolint.validation import (MAX_YAML_CHARS, LineIndex, YAMLProblem, first_error, line_for,
+                                   line_index, parse_yaml)
 
 CONFIG_FILES = ("protolint.yaml", ".protolint.yaml", "pyproject.toml")
 DEFAULT_INCLUDE = ("*.md",)
@@ -259,8 +257,8 @@ def load_config(path: Path, required: bool) -> Settings | None:
 def _read_yaml(text: str, shown: str) -> tuple[dict, LineIndex]:
     try:
         node, data = parse_yaml(text)
-    except yaml.YAMLError as error:
-        raise ConfigError(shown, *yaml_error_place(error)) from None
+    except YAMLProblem as error:
+        raise ConfigError(shown, error.problem, error.line) from None
     if node is None:  # an empty file: every setting at its default
         return {}, {}
     if not isinstance(data, dict):

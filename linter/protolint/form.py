@@ -21,11 +21,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any, Iterator
 
-import yaml
-
 from protolint.errors import UserError
 from protolint.userfiles import Unreadable, read_user_text
-from protolint.validation import MAX_YAML_CHARS, line_for, line_index, parse_yaml, yaml_error_place
+from protolint.validation import MAX_YAML_CHARS, YAMLProblem, line_for, line_index, parse_yaml
 
 SCHEMA_PATH = Path(__file__).parent / "schemas" / "form.schema.json"
 
@@ -120,8 +118,8 @@ def load_form(path: str | Path) -> Form:
         raise FormError(source, [(error.line, error.problem)]) from None
     try:
         node, raw = parse_yaml(text)
-    except yaml.YAMLError as error:
-        problem, line = yaml_error_place(error)
+    except YAMLProblem as error:
+        problem, line = error.problem, error.line
         raise FormError(source, [(line, problem)]) from None
     if not isinstance(raw, dict) or node is None:
         raise FormError(source, [(1, "a form is a YAML mapping (protocol_number, protocol_name, phases, …)")])

@@ -17,8 +17,6 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from protolint.binding import is_form_bound
 from protolint.checks import FORM_VALUES_KIND, CheckKind
 from protolint.checks.builtin import load_builtin_checks
@@ -29,8 +27,8 @@ from protolint.roles import Vocabulary, shipped_vocabulary
 from protolint.shipped import parsed, shipped_rules_dir
 from protolint.selectors import Selector, Union, compile_selector
 from protolint.userfiles import Unreadable, read_user_text
-from protolint.validation import (MAX_YAML_CHARS, LineIndex, first_error, line_for,
-                                   line_index, parse_yaml, yaml_error_place)
+from protolint.validation import (MAX_YAML_CHARS, LineIndex, YAMLProblem, first_error, line_for,
+                                   line_index, parse_yaml)
 
 DEFAULT_LAYERS = {
     "L1": ("System-Level Decisions", 1.0),
@@ -303,8 +301,8 @@ class PackLoader:
             raise PackError(source, error.problem, error.line) from None
         try:
             node, data = parse_yaml(text)
-        except yaml.YAMLError as error:
-            raise PackError(source, *yaml_error_place(error)) from None
+        except YAMLProblem as error:
+            raise PackError(source, error.problem, error.line) from None
         if not isinstance(data, dict) or node is None:
             raise PackError(source, "a pack is a YAML mapping with at least a `pack:` name", 1)
         lines = line_index(node)

@@ -14,11 +14,12 @@ billion: the "billion laughs").
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
-
-import yaml
+from typing import TYPE_CHECKING, Any
 
 from protolint.errors import did_you_mean
+
+if TYPE_CHECKING:
+    import yaml
 
 LineIndex = dict[tuple, int]
 
@@ -27,12 +28,19 @@ MAX_YAML_DEPTH = 64
 MAX_ALIAS_REPEATS = 10_000
 
 
-class YAMLLimitError(yaml.YAMLError):
-    """A YAML file past one of the limits above."""
+class YAMLProblem(ValueError):
+    """Why a YAML file cannot be read, and the 1-based line: a syntax error or
+    one of the limits above.  The caller names the file, in its own error type.
+    (PyYAML's own errors never leave `parse_yaml`, so no reader of YAML imports
+    PyYAML: a run that reads none, as a plain check does, spends no time on it.)"""
 
     def __init__(self, problem: str, line: int | None = None):
         super().__init__(problem)
         self.problem, self.line = problem, line
+
+
+class YAMLLimitError(YAMLProblem):
+    """A YAML file past one of the limits above."""
 
 
 def read_yaml_text(path: Path, encoding: str = "utf-8") -> str:
@@ -44,7 +52,9 @@ def read_yaml_text(path: Path, encoding: str = "utf-8") -> str:
 
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
     """One parse gives both the data and the node tree that knows its lines
-    (libyaml when the platform has it: packs are read on every run)."""
+    (libyaml when the platform has it), or YAMLProblem."""
+    import yaml
+
     if len(text) > MAX_YAML_CHARS:
         raise YAMLLimitError(f"file is larger than {MAX_YAML_CHARS // 1024 // 1024} MB; "
                              f"YAML files are read up to {MAX_YAML_CHARS // 1024 // 1024} MB")
@@ -54,6 +64,8 @@ def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
         if node is not None:
             _check_expansion(node)
         return node, (loader.construct_document(node) if node is not None else None)
+    except yaml.YAMLError as error:
+        raise YAMLProblem(*_place(error)) from None
     finally:
         loader.dispose()
 
@@ -62,6 +74,8 @@ def _check_expansion(root: yaml.Node) -> None:
     """Walk the tree as the data will be (aliases followed), giving up as soon
     as aliases have repeated MAX_ALIAS_REPEATS nodes or it nests too deep: the
     walk costs at most the file's own nodes plus that limit."""
+    import yaml
+
     seen: set[int] = set()
     repeats = 0
     stack: list[tuple[yaml.Node, int]] = [(root, 1)]
@@ -81,10 +95,8 @@ def _check_expansion(root: yaml.Node) -> None:
             stack.extend((item, depth + 1) for item in node.value)
 
 
-def yaml_error_place(error: yaml.YAMLError) -> tuple[str, int | None]:
-    """What a YAML syntax error (or a refused file) says, and its 1-based line."""
-    if isinstance(error, YAMLLimitError):
-        return error.problem, error.line
+def _place(error: yaml.YAMLError) -> tuple[str, int | None]:
+    """What a YAML syntax error says, and its 1-based line."""
     mark = getattr(error, "problem_mark", None)
     problem = getattr(error, "problem", None) or str(error).split("\n", 1)[0]  # a bad character: no mark
     return f"YAML syntax error: {problem}", (mark.line + 1 if mark else None)
@@ -93,6 +105,8 @@ def yaml_error_place(error: yaml.YAMLError) -> tuple[str, int | None]:
 def line_index(node: yaml.Node, path: tuple = (), index: LineIndex | None = None) -> LineIndex:
     """JSON path -> 1-based line, from the composed YAML tree, so every error can
     point at the line that causes it."""
+    import yaml
+
     index = {} if index is None else index
     index[path] = node.start_mark.line + 1
     if isinstance(node, yaml.MappingNode):
