@@ -237,13 +237,17 @@ class PackLoader:
             data, lines = self._unread[path] = self._read(path)
             parents = [self.scope(str(self.resolve(parent, path.parent)), chain + (path,))
                        for parent in data.get("extends", [])]
-            applies = data.get("applies_to", {})
-            title = applies.get("title")
-            self._scopes[path] = PackScope(
-                name=data["pack"], files=tuple(applies.get("files", [])),
-                title=self._regex(title, str(path), lines.get(("applies_to", "title")), None) if title else None,
-                lineage=(data["pack"],) + tuple(n for p in parents for n in p.lineage))
+            self._scopes[path] = self._scope_of(data, lines, str(path), parents)
         return self._scopes[path]
+
+    def _scope_of(self, data: dict, lines: LineIndex, source: str,
+                  parents: list[PackScope] | list[RulePack]) -> PackScope:
+        applies = data.get("applies_to", {})
+        title = applies.get("title")
+        return PackScope(
+            name=data["pack"], files=tuple(applies.get("files", [])),
+            title=self._regex(title, source, lines.get(("applies_to", "title")), None) if title else None,
+            lineage=(data["pack"],) + tuple(n for p in parents for n in p.lineage))
 
     def with_trust(self, pack: RulePack) -> RulePack:
         """The pack with the trust rules beside its own, under its own name:
@@ -269,7 +273,8 @@ class PackLoader:
                 if error.path == reference:  # unresolvable reference: point at the extends line
                     raise PackError(source, error.problem, lines.get(("extends", position))) from None
                 raise
-        pack = self._compile(data, lines, source, parents)
+        scope = self._scopes.get(path) or self._scope_of(data, lines, source, parents)
+        pack = self._compile(data, lines, source, parents, scope)
         self._compiled[path] = pack
         self._extends[path] = tuple(self.resolve(reference, path.parent) for reference in data.get("extends", []))
         return pack
@@ -343,8 +348,8 @@ class PackLoader:
                                 lines.get(("rules", position, "check")), _rule_id(data, ("rules", position)))
 
     def _compile(self, data: dict, lines: LineIndex, source: str,
-                 parents: list[RulePack]) -> RulePack:
-        name = data["pack"]
+                 parents: list[RulePack], scope: PackScope) -> RulePack:
+        name = scope.name
         layers: dict[str, Layer] = {}
         for parent in parents:
             layers.update(parent.layers)
@@ -384,10 +389,8 @@ class PackLoader:
                                 lines.get(("disable", position)), rule_id)
             del rules[rule_id]
 
-        applies = data.get("applies_to", {})
         form = (str((Path(source).parent / data["form"]).resolve()) if "form" in data
                 else next((p.form for p in parents if p.form), None))
-        title = applies.get("title")
         threshold = data.get("threshold", parents[0].threshold if parents else DEFAULT_THRESHOLD)
         return RulePack(
             name=name,
@@ -396,9 +399,9 @@ class PackLoader:
             layers=layers,
             threshold=float(threshold),
             rules=tuple(rules.values()),
-            files=tuple(applies.get("files", [])),
-            title=self._regex(title, source, lines.get(("applies_to", "title")), None) if title else None,
-            lineage=(name,) + tuple(n for p in parents for n in p.lineage),
+            files=scope.files,
+            title=scope.title,
+            lineage=scope.lineage,
             form=form,
             vocabulary=vocabulary,
         )
