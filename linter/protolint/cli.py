@@ -321,7 +321,7 @@ def graph(
     from protolint.parsing import parse_document
     from protolint.report.graph import FORMATS
     from protolint.results import Problem
-    from protolint.runner import Linter, UnreadableFile, collect_files, read_protocol
+    from protolint.runner import Linter, UnreadableFile, collect_files, read_protocol, unchecked
     from protolint.workspace import Workspace
 
     _use_parser(parser)
@@ -337,7 +337,7 @@ def graph(
         try:
             docs.append(parse_document(read_protocol(path), str(path)))
         except UnreadableFile as error:
-            problems.append(Problem(str(path), str(error), error.line, error.column))
+            problems.append(unchecked(path, error))
             _say(str(problems[-1]))
         except UserError as error:
             problems.append(Problem(str(path), str(error)))

@@ -308,11 +308,8 @@ class Linter:
                 data = read_protocol_bytes(path)  # the text and how it is stored agree
                 text = protocol_text(data)
                 doc = parse_document(text, str(path))
-            except UnreadableFile as error:
-                yield Problem(str(path), str(error), error.line, error.column, error.refused)
-                continue
-            except DocumentTooDeep as error:
-                yield Problem(str(path), str(error), error.line, 1)
+            except (UnreadableFile, DocumentTooDeep) as error:
+                yield unchecked(path, error)
                 continue
             settings = self.settings_for(str(path))
             pack = self.packs_for(str(path), doc.title.title if doc.title else None, settings)
@@ -367,7 +364,7 @@ class Linter:
         try:
             text = read_protocol(path)
         except UnreadableFile as error:
-            return Problem(str(path), str(error), error.line, error.column, error.refused), None
+            return unchecked(path, error), None
         key = self._cache_key(path, text, settings)
         entry = self.cache.get(key) if key else None
         if entry is not None:
@@ -377,7 +374,7 @@ class Linter:
         try:
             doc = parse_document(text, str(path))
         except DocumentTooDeep as error:
-            return Problem(str(path), str(error), error.line, 1), None
+            return unchecked(path, error), None
         result, title = self._check(doc, settings), doc.title.title if doc.title else None
         if key and self._cacheable(result, settings):
             self.cache.put(key, cache.entry_of(result, title))
@@ -434,7 +431,14 @@ class Linter:
             try:
                 yield path, read_protocol(path)
             except UnreadableFile as error:
-                run.problems.append(Problem(str(path), str(error), error.line, error.column, error.refused))
+                run.problems.append(unchecked(path, error))
+
+
+def unchecked(path: Path, error: UnreadableFile | DocumentTooDeep) -> Problem:
+    """Why a file was not checked, and where in it, as a run reports it."""
+    if isinstance(error, DocumentTooDeep):
+        return Problem(str(path), str(error), error.line, 1)
+    return Problem(str(path), str(error), error.line, error.column, error.refused)
 
 
 def _title(head: str, path: str) -> str | None:
