@@ -130,6 +130,21 @@ def test_an_unknown_config_value_suggests_the_near_miss(tmp_path):
 
 # ---------------------------------------------------------------- 13: a walk checks protocols
 
+def test_a_walk_neither_reads_nor_names_what_git_ignores(tmp_path):
+    repo = init_repository(tmp_path / "repo")
+    (repo / ".gitignore").write_text("build/\n", encoding="utf-8")
+    (repo / "build").mkdir()
+    (repo / "build" / "NOTES.md").write_text("# Notes\n", encoding="utf-8")
+    (repo / "build" / GOOD.name).write_bytes(GOOD.read_bytes())
+    (repo / "README.md").write_text("# My project\n", encoding="utf-8")
+    shutil.copy(NO_GUARDRAIL, repo / "deploy.md")
+    walked = protolint("--format", "json", ".", cwd=repo)
+    data = json.loads(walked.stdout)
+    assert [f["path"] for f in data["files"]] == ["deploy.md"]
+    assert data["skipped"] == ["README.md"]  # not build/NOTES.md: git ignores it
+    assert "NOTES.md" not in walked.stderr
+
+
 def test_a_walk_checks_protocols_not_readme_or_changelog_unless_include_says(tmp_path):
     repo = init_repository(tmp_path / "repo")
     (repo / "README.md").write_text("# My project\n\nHow to build it.\n", encoding="utf-8")

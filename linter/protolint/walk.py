@@ -42,6 +42,8 @@ def walk(directory: Path, configuration: Configuration, is_protocol: Callable[[P
     configuration sets no `include`, `is_protocol` narrows the *.md files to
     protocols (by the packs' applies_to)."""
     found = Walk()
+    picked: list[Path] = []
+    included: set[Path] = set()  # picked by a configured `include`: no protocol test
 
     def unreadable(error: OSError) -> None:
         found.problems.append((Path(error.filename or directory),
@@ -56,13 +58,16 @@ def walk(directory: Path, configuration: Configuration, is_protocol: Callable[[P
                 if settings.walk_picks(Path(shown(here / name))) and (here / name).is_file():
                     found.problems.append((here / name, NOT_UTF8_NAME))
                 continue
-            if not settings.walk_picks(here / name) or not (here / name).is_file():
-                continue
-            if is_protocol is None or "include" in settings.origins or is_protocol(here / name):
-                found.files.append(here / name)
-            else:
-                found.not_protocols.append(here / name)
-    found.files = sorted(_without_git_ignored(directory, found.files, configuration))
+            if settings.walk_picks(here / name) and (here / name).is_file():
+                picked.append(here / name)
+                if "include" in settings.origins:
+                    included.add(here / name)
+    # git's ignores first: an ignored file is neither read for its title nor named as passed over
+    for path in sorted(_without_git_ignored(directory, picked, configuration)):
+        if is_protocol is None or path in included or is_protocol(path):
+            found.files.append(path)
+        else:
+            found.not_protocols.append(path)
     return found
 
 
