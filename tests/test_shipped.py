@@ -7,14 +7,14 @@ import hashlib
 
 from protolint import shipped
 from protolint.packs import PackLoader
-from protolint.validation import line_index, parse_yaml, read_yaml_text
+from protolint.validation import line_index, parse_yaml
 
 
 def test_the_copy_is_the_shipped_files_parsed():
     """`make schema` writes it; run it after editing a shipped pack or vocabulary."""
     assert shipped.COPY.read_text(encoding="utf-8") == shipped.copy_text()
     for path in sorted(shipped.shipped_rules_dir().rglob("*.yaml")):
-        node, data = parse_yaml(read_yaml_text(path))
+        node, data = parse_yaml(path.read_text(encoding="utf-8"))
         assert shipped.parsed(path) == (data, line_index(node))
 
 

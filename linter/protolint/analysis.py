@@ -16,8 +16,7 @@ from protolint.checks import locate
 from protolint.document import Document, Node, Section
 from protolint.packs import Rule
 from protolint.results import Result
-from protolint.shipped import shipped_rules_dir
-from protolint.validation import parse_yaml, read_yaml_text
+from protolint.shipped import read_shipped, shipped_rules_dir
 
 LAYER_NAMES = {"L1": "System-Level Decisions", "L2": "Behavioral Control", "L3": "Procedural Logic",
                "L4": "Communication Grammar", "L5": "Cognitive & Learning"}
@@ -69,7 +68,7 @@ class Analysis:
 @lru_cache(maxsize=1)
 def element_vocabulary() -> tuple[dict, ...]:
     path = shipped_rules_dir() / "vocabulary" / "analysis.yaml"
-    return tuple(parse_yaml(read_yaml_text(path))[1]["elements"])
+    return tuple(read_shipped(path)[0]["elements"])
 
 
 def analyze(doc: Document, result: Result) -> Analysis:

@@ -13,12 +13,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from pathlib import Path
 
 from protolint.document import CodeBlock, Document, Section, canonical_title
 from protolint.regex import FullMatchSet, Pattern, compile_pattern
-from protolint.shipped import parsed, shipped_rules_dir
-from protolint.validation import parse_yaml, read_yaml_text
+from protolint.shipped import read_shipped, shipped_rules_dir
 
 
 
@@ -186,5 +184,4 @@ def _set(specs: dict, key: str) -> FullMatchSet | None:
 def shipped_vocabulary() -> Vocabulary:
     """The vocabulary every Document is classified with (read once per process)."""
     path = shipped_rules_dir() / "vocabulary" / "roles.yaml"
-    copy = parsed(path)
-    return compile_vocabulary(copy[0] if copy else parse_yaml(read_yaml_text(path))[1])
+    return compile_vocabulary(read_shipped(path)[0])

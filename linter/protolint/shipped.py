@@ -19,7 +19,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from protolint.validation import LineIndex, line_index, parse_yaml, read_yaml_text
+from protolint.validation import LineIndex, line_index, parse_yaml
 
 COPY = Path(__file__).with_name("shipped.json")
 
@@ -31,6 +31,18 @@ def shipped_rules_dir() -> Path:
     if inside.is_dir():
         return inside
     return Path(__file__).resolve().parents[2] / "rules"
+
+
+def read_shipped(path: Path) -> tuple[Any, LineIndex]:
+    """A shipped YAML file's data and line index: from the copy while it holds
+    the file as it now is, else parsed from the file."""
+    copy = parsed(path)
+    return copy if copy is not None else _parse(path)
+
+
+def _parse(path: Path) -> tuple[Any, LineIndex]:
+    node, data = parse_yaml(path.read_text(encoding="utf-8"))
+    return data, line_index(node)
 
 
 def parsed(path: Path) -> tuple[Any, LineIndex] | None:
@@ -65,11 +77,11 @@ def copy_text() -> str:
     root = shipped_rules_dir()
     copies = {}
     for path in sorted(root.rglob("*.yaml")):
-        node, data = parse_yaml(read_yaml_text(path))
+        data, lines = _parse(path)
         copies[path.relative_to(root).as_posix()] = {
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
             "data": data,
-            "lines": [[list(where), line] for where, line in line_index(node).items()],
+            "lines": [[list(where), line] for where, line in lines.items()],
         }
     return json.dumps(copies, ensure_ascii=False, separators=(",", ":")) + "\n"
 

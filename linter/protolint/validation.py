@@ -13,7 +13,6 @@ billion: the "billion laughs").
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from protolint.errors import did_you_mean
@@ -41,13 +40,6 @@ class YAMLProblem(ValueError):
 
 class YAMLLimitError(YAMLProblem):
     """A YAML file past one of the limits above."""
-
-
-def read_yaml_text(path: Path, encoding: str = "utf-8") -> str:
-    """A YAML file's text, read no further than the limit (a larger file is
-    refused by parse_yaml without being read whole)."""
-    with open(path, encoding=encoding) as stream:
-        return stream.read(MAX_YAML_CHARS + 1)
 
 
 def parse_yaml(text: str) -> tuple[yaml.Node | None, Any]:
